@@ -1,0 +1,46 @@
+// ocf:nfsha:nfsnotify — sends NSM reboot notifications (sm-notify) from the floating address so
+// that NFSv3 clients reclaim their locks after a failover. Parameters, defaults and action
+// timeouts are those of ocf:heartbeat:nfsnotify (upstream HEAD).
+
+import { builtin, defineAgent } from '../lib/ocf/define.ts';
+import { pending } from './pending.ts';
+
+const todo = (action: string) => pending('nfsnotify', action);
+
+export const nfsnotify = defineAgent({
+  name: 'nfsnotify',
+  version: '1.0',
+  shortdesc: 'NSM reboot notifications from the floating address',
+  longdesc: `
+Tells NFSv3 clients that the server restarted, so that they reclaim their locks, by running
+sm-notify with the floating address as source and name. Start it last in the NFS group, after
+the exports and the floating IP, with nfsserver's nfs_no_notify=true: clients ignore a
+notification that does not come from the name they mounted.
+
+reload sends the notifications again.`,
+  parameters: {
+    source_host: {
+      type: 'string',
+      default: '',
+      shortdesc: 'floating address(es) to notify from',
+      longdesc: `
+Comma-separated floating IP addresses or host names the clients mounted. sm-notify is run once
+for each, with it as source address and as the name in the notification.`,
+    },
+    notify_args: {
+      type: 'string',
+      default: '',
+      shortdesc: 'extra sm-notify arguments',
+      longdesc: `
+Extra arguments for sm-notify, separated by white space (for example "-d" or "-m 5").`,
+    },
+  },
+  actions: {
+    start: { timeout: '90s', run: todo('start') },
+    stop: { timeout: '90s', run: todo('stop') },
+    monitor: { timeout: '90s', interval: '30s', depth: '0', run: todo('monitor') },
+    reload: { timeout: '90s', run: todo('reload') },
+    'meta-data': { timeout: '10s', run: builtin },
+    'validate-all': { timeout: '20s', run: todo('validate-all') },
+  },
+});

@@ -1,0 +1,91 @@
+// Entry point of the one executable: it is installed under each agent's name and dispatches on
+// the name it is invoked by. Invoked as `nfsha` it offers help and an admin form
+// `nfsha <Agent> <action> [-o name=value]...`. This is the only place that exits the process.
+
+import { parseArgs } from 'node:util';
+import { AGENTS, findAgent } from '../agents/index.ts';
+import { OCF } from './ocf/codes.ts';
+import { childEnv, type Env } from './ocf/env.ts';
+import { oneLine, runAgent } from './ocf/run.ts';
+import { NodeSystem } from './system/node.ts';
+import { isTrue } from './ocf/bool.ts';
+
+declare const NFSHA_VERSION: string | undefined;
+const VERSION = typeof NFSHA_VERSION === 'string' ? NFSHA_VERSION : 'dev';
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function die(text: string): never {
+  process.stderr.write(`${process.env.OCF_EXIT_REASON_PREFIX ?? 'ocf-exit-reason:'}${oneLine(text)}\n`);
+  process.exit(OCF.ERR_GENERIC);
+}
+
+function multiCallHelp(): string {
+  const lines = [
+    `nfsha ${VERSION} — Pacemaker OCF resource agents for highly available NFS`,
+    '',
+    'This program is installed once and linked under each agent name in',
+    '/usr/lib/ocf/resource.d/nfsha/; Pacemaker runs it as ocf:nfsha:<Agent>.',
+    '',
+    'Agents:',
+    ...AGENTS.map((a) => `  ${a.name.padEnd(11)} ${a.shortdesc}`),
+    '',
+    'Usage:',
+    '  nfsha <Agent> <action> [-o name=value]...   run an action by hand (logs to this terminal)',
+    '  nfsha <Agent> --help                         parameters and actions of an agent',
+    '  nfsha --version',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const invokedAs = process.argv[1] ?? 'nfsha';
+  let name = basename(invokedAs);
+  let args = process.argv.slice(2);
+  const env: Record<string, string | undefined> = { ...process.env };
+
+  if (findAgent(name) === undefined) {
+    // Multi-call front end: nfsha <Agent> <action> [-o k=v]...
+    const first = args[0];
+    if (first === '--version' || first === '-V') {
+      process.stdout.write(`nfsha ${VERSION}\n`);
+      return 0;
+    }
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      process.stdout.write(multiCallHelp());
+      return 0;
+    }
+    if (findAgent(first) === undefined) {
+      process.stderr.write(`nfsha: unknown agent '${first}'; agents: ${AGENTS.map((a) => a.name).join(', ')}\n`);
+      return OCF.ERR_ARGS;
+    }
+    name = first;
+    const { values, positionals } = parseArgs({ args: args.slice(1), options: { o: { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
+    for (const kv of values.o ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) {
+        process.stderr.write(`nfsha: -o wants name=value, got '${kv}'\n`);
+        return OCF.ERR_ARGS;
+      }
+      env[`OCF_RESKEY_${kv.slice(0, eq)}`] = kv.slice(eq + 1);
+    }
+    env.OCF_ROOT ??= '/usr/lib/ocf';
+    env.OCF_RESOURCE_INSTANCE ??= name;
+    args = positionals;
+  }
+  const agent = findAgent(name);
+  if (agent === undefined) return OCF.ERR_GENERIC;
+  const sys = new NodeSystem({ env: childEnv(env), failHaveBinary: isTrue(env.OCF_TESTER_FAIL_HAVE_BINARY) });
+  return runAgent({ agent, args, env: env as Env, sys, invokedAs: findAgent(basename(invokedAs)) ? invokedAs : name });
+}
+
+process.on('uncaughtException', (e) => { die(`internal error: ${e instanceof Error ? e.message : String(e)}`); });
+process.on('unhandledRejection', (e) => { die(`internal error: ${e instanceof Error ? e.message : String(e)}`); });
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => { die(`internal error: ${e instanceof Error ? e.message : String(e)}`); },
+);

@@ -1,0 +1,83 @@
+// The declarative shape of an agent: one object per agent drives meta-data, man page, usage,
+// parameter parsing and action dispatch (the ocf.py Agent idea, typed instead of reflected).
+
+import type { OcfStatus } from './codes.ts';
+import type { OcfEnv } from './env.ts';
+import type { Logger } from './log.ts';
+import type { Deadline } from './deadline.ts';
+import type { System } from '../system/types.ts';
+
+export type ParamType = 'string' | 'boolean' | 'integer';
+
+export interface ParamSpec {
+  readonly type: ParamType;
+  readonly shortdesc: string;
+  readonly longdesc: string;
+  // Runtime default when OCF_RESKEY_<name> is unset (upstream `: ${X=default}` semantics).
+  readonly default?: string;
+  // What meta-data advertises, when it differs from the runtime default (nfsserver's
+  // nfs_init_script says "auto detected"). Absent: `default` is advertised, if any.
+  readonly metaDefault?: string;
+  readonly required?: boolean;
+  readonly unique?: boolean;
+}
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+// The typed parameters a handler sees: strings, booleans (ocf_is_true), integers (undefined when empty).
+export type Params<S extends ParamSpecs> = {
+  readonly [K in keyof S]: S[K]['type'] extends 'boolean'
+    ? boolean
+    : S[K]['type'] extends 'integer'
+      ? number | undefined
+      : string;
+};
+
+export interface Context<S extends ParamSpecs> {
+  readonly params: Params<S>;
+  // The parameter values as given (undefined when unset), for messages and exact upstream checks.
+  readonly raw: Readonly<Record<keyof S & string, string | undefined>>;
+  // Problems found while parsing parameters (bad integer, missing required): the agent decides
+  // per action what they mean (ocf-rarun style policy lives in the agent, not here).
+  readonly paramProblems: readonly string[];
+  readonly env: OcfEnv;
+  readonly sys: System;
+  readonly log: Logger;
+  readonly deadline: Deadline;
+}
+
+export type Handler<S extends ParamSpecs> = (ctx: Context<S>) => Promise<OcfStatus> | OcfStatus;
+
+// Actions as advertised in meta-data. `advertise: false` handles an action without listing it
+// (status, usage-like aliases).
+export interface ActionSpec<S extends ParamSpecs> {
+  readonly timeout: string;
+  readonly interval?: string;
+  readonly depth?: string;
+  readonly advertise?: boolean;
+  readonly run: Handler<S>;
+}
+
+export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
+  readonly name: string;
+  // resource-agent@version (the agent's own version, as upstream declares it).
+  readonly version: string;
+  readonly shortdesc: string;
+  readonly longdesc: string;
+  readonly parameters: S;
+  // In the order meta-data lists them. `meta-data` is answered by the runtime itself; list it
+  // with `run: builtin` so that its timeout and place in the list are declared here too.
+  readonly actions: Readonly<Record<string, ActionSpec<S>>>;
+}
+
+// Placeholder handler for actions the runtime answers itself (meta-data).
+export function builtin(): never {
+  throw new Error('builtin action reached a handler');
+}
+
+// Identity helper that keeps the literal parameter types for Params<S>.
+export function defineAgent<const S extends ParamSpecs>(def: AgentDefinition<S>): AgentDefinition<S> {
+  return def;
+}
+
+export type AnyAgent = AgentDefinition<ParamSpecs>;

@@ -1,0 +1,125 @@
+// ocf_log for TypeScript: one log(level, msg) with the sinks ocf-shellfuncs uses
+// (ocf-contract.md §4): a terminal gets readable stderr; otherwise syslog through `logger`
+// (HA_LOGFACILITY, not "none"), HA_LOGFILE, HA_DEBUGLOG, and stderr when nothing else is set.
+// Debug lines only with HA_debug set and not 0. Tag: Agent(instance)[pid].
+
+import type { Env } from './env.ts';
+import type { System } from '../system/types.ts';
+
+export type Level = 'crit' | 'err' | 'warn' | 'info' | 'debug';
+
+const LABEL: Record<Level, string> = { crit: 'CRIT', err: 'ERROR', warn: 'WARNING', info: 'INFO', debug: 'DEBUG' };
+// syslog priorities; upstream guesses them from the text (and files CRIT under notice).
+const PRIO: Record<Level, string> = { crit: 'crit', err: 'err', warn: 'warning', info: 'info', debug: 'debug' };
+
+export interface Logger {
+  crit(msg: string): void;
+  err(msg: string): void;
+  warn(msg: string): void;
+  info(msg: string): void;
+  debug(msg: string): void;
+  log(level: Level, msg: string, opts?: { noStderr?: boolean }): void;
+  // Waits for `logger` processes still writing to syslog.
+  flush(): Promise<void>;
+}
+
+export type LogIO = Pick<System, 'run' | 'appendFileSync' | 'writeStderr' | 'isatty' | 'now'>;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function p2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+// The strftime subset HA_DATEFMT uses in practice; unknown conversions are kept literally.
+export function strftime(fmt: string, d: Date): string {
+  return fmt.replace(/%([a-zA-Z%])/g, (all, c: string) => {
+    switch (c) {
+      case 'b': case 'h': return MONTHS[d.getMonth()] ?? '';
+      case 'a': return DAYS[d.getDay()] ?? '';
+      case 'd': return p2(d.getDate());
+      case 'e': return String(d.getDate()).padStart(2, ' ');
+      case 'm': return p2(d.getMonth() + 1);
+      case 'Y': return String(d.getFullYear());
+      case 'y': return p2(d.getFullYear() % 100);
+      case 'H': return p2(d.getHours());
+      case 'M': return p2(d.getMinutes());
+      case 'S': return p2(d.getSeconds());
+      case 'T': return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+      case 'F': return `${String(d.getFullYear())}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+      case 's': return String(Math.floor(d.getTime() / 1000));
+      case '%': return '%';
+      default: return all;
+    }
+  });
+}
+
+export interface LoggerOptions {
+  readonly io: LogIO;
+  readonly env: Env;
+  readonly tag: string;
+  // Extra observer of every line (the tracer).
+  readonly onLine?: (line: string) => void;
+}
+
+export function makeLogger(opts: LoggerOptions): Logger {
+  const { io, env, tag } = opts;
+  const facility = env.HA_LOGFACILITY ?? env.HA_logfacility;
+  const useSyslog = facility !== undefined && facility !== '' && facility !== 'none';
+  const logfile = env.HA_LOGFILE || undefined;
+  const debuglog = env.HA_DEBUGLOG || undefined;
+  const debugOn = env.HA_debug !== undefined && env.HA_debug !== '' && env.HA_debug !== '0';
+  const datefmt = env.HA_DATEFMT ?? '%b %d %T ';
+  const onTty = io.isatty(0);
+  const pending: Promise<unknown>[] = [];
+
+  const date = (): string => strftime(datefmt, new Date(io.now()));
+  const append = (path: string, text: string): void => {
+    try {
+      io.appendFileSync(path, text);
+    } catch {
+      // A log file we cannot write must not fail the operation.
+    }
+  };
+  const syslog = (prio: string, text: string): void => {
+    const argv = ['logger', '-t', tag, '-p', `${facility ?? 'daemon'}.${prio}`, '--', text];
+    pending.push(io.run(argv, { quiet: true, timeoutMs: 5000 }).catch(() => undefined));
+  };
+
+  const log = (level: Level, msg: string, o: { noStderr?: boolean } = {}): void => {
+    const text = `${LABEL[level]}: ${msg}`;
+    opts.onLine?.(text);
+    if (level === 'debug') {
+      if (!debugOn) return;
+      if (onTty) {
+        if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
+        return;
+      }
+      if (useSyslog) syslog('debug', text);
+      if (debuglog !== undefined) append(debuglog, `${tag}:\t${date()}${text}\n`);
+      if (!useSyslog && debuglog === undefined && !o.noStderr) io.writeStderr(`${date()}${text}\n`);
+      return;
+    }
+    if (onTty) {
+      if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
+      return;
+    }
+    if (useSyslog) syslog(PRIO[level], text);
+    if (logfile !== undefined) append(logfile, `${date()} ${tag}:    ${text}\n`);
+    if (!useSyslog && logfile === undefined && !o.noStderr) io.writeStderr(`${date()}${text}\n`);
+    if (debuglog !== undefined && debuglog !== logfile) append(debuglog, `${tag}:\t${date()}${text}\n`);
+  };
+
+  return {
+    log,
+    crit: (m) => { log('crit', m); },
+    err: (m) => { log('err', m); },
+    warn: (m) => { log('warn', m); },
+    info: (m) => { log('info', m); },
+    debug: (m) => { log('debug', m); },
+    flush: async () => {
+      while (pending.length > 0) await Promise.all(pending.splice(0));
+    },
+  };
+}

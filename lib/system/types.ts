@@ -1,0 +1,81 @@
+// The system boundary: the only way agents and the runtime reach the machine. The real
+// implementation (node.ts) spawns with argv arrays (never a shell) and touches files; the
+// scripted one (scripted.ts) replays expected calls in unit tests.
+
+export interface RunOptions {
+  // Milliseconds before the command is killed; defaults to what the operation has left.
+  readonly timeoutMs?: number;
+  readonly input?: string;
+  // Extra environment for this command (merged over the agent's child environment).
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  // Leave it out of the trace (the logger's own `logger` calls).
+  readonly quiet?: boolean;
+}
+
+export interface RunResult {
+  readonly argv: readonly string[];
+  // null when killed by a signal or not started.
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  // The program could not be started (ENOENT, EACCES): exitCode is 127 / 126 then.
+  readonly notFound: boolean;
+  readonly durationMs: number;
+}
+
+export interface FileStat {
+  readonly isFile: boolean;
+  readonly isDirectory: boolean;
+  readonly isBlockDevice: boolean;
+  readonly isSymbolicLink: boolean;
+  readonly mode: number;
+  readonly uid: number;
+  readonly size: number;
+  readonly dev: number;
+  readonly rdev: number;
+  readonly ino: number;
+  readonly mtimeMs: number;
+}
+
+export interface System {
+  // Processes
+  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  // Starts a program that outlives us (daemons that fork themselves are run with run()).
+  spawnDetached(argv: readonly string[], opts?: { env?: Readonly<Record<string, string>> }): Promise<number>;
+  kill(pid: number, signal: string | number): boolean;
+  // Full path of a program on PATH (ocf have_binary), honouring OCF_TESTER_FAIL_HAVE_BINARY.
+  which(program: string): Promise<string | null>;
+
+  // Files
+  readFile(path: string): Promise<string>;
+  // null when the file does not exist.
+  readFileIfExists(path: string): Promise<string | null>;
+  writeFile(path: string, data: string, opts?: { mode?: number }): Promise<void>;
+  appendFile(path: string, data: string): Promise<void>;
+  // Synchronous append, for log sinks that must not be lost when the process exits.
+  appendFileSync(path: string, data: string): void;
+  stat(path: string): Promise<FileStat | null>;
+  lstat(path: string): Promise<FileStat | null>;
+  realpath(path: string): Promise<string | null>;
+  readlink(path: string): Promise<string | null>;
+  readdir(path: string): Promise<string[]>;
+  mkdirp(path: string, mode?: number): Promise<void>;
+  // Removes a file or an empty directory; true when something was removed.
+  remove(path: string): Promise<boolean>;
+  rename(from: string, to: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+
+  // Time
+  now(): number;
+  sleep(ms: number): Promise<void>;
+
+  // This process
+  readonly pid: number;
+  hostname(): string;
+  isatty(fd: number): boolean;
+  writeStderr(text: string): void;
+  writeStdout(text: string): void;
+}

