@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   const agent = findAgent(name);
   if (agent === undefined) return OCF.ERR_GENERIC;
   const sys = new NodeSystem({ env: childEnv(env), failHaveBinary: isTrue(env.OCF_TESTER_FAIL_HAVE_BINARY) });
-  return runAgent({ agent, args, env: env as Env, sys, invokedAs: findAgent(basename(invokedAs)) ? invokedAs : name });
+  return runAgent({ agent, args, env: env, sys, invokedAs: findAgent(basename(invokedAs)) ? invokedAs : name });
 }
 
 process.on('uncaughtException', (e) => { die(`internal error: ${e instanceof Error ? e.message : String(e)}`); });

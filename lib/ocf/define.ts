@@ -80,4 +80,4 @@ export function defineAgent<const S extends ParamSpecs>(def: AgentDefinition<S>)
   return def;
 }
 
-export type AnyAgent = AgentDefinition<ParamSpecs>;
+export type AnyAgent = AgentDefinition;

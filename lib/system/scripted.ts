@@ -1,0 +1,283 @@
+// A scripted System for unit tests (after pcs's mock_runner): every external command the code
+// under test runs must be the next expected call, in order; a mismatch fails with
+// "call #N: expected … got …". Files live in an in-memory map; the clock is virtual.
+
+import type { FileStat, RunOptions, RunResult, System } from './types.ts';
+
+export interface ExpectedCall {
+  readonly argv: readonly string[];
+  readonly exitCode?: number;
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly timedOut?: boolean;
+  readonly notFound?: boolean;
+  // Virtual milliseconds the command takes.
+  readonly takesMs?: number;
+  // Checks the options (input, env, timeout) the call was made with.
+  readonly check?: (opts: RunOptions) => void;
+  // Side effect on the fake machine (a mount appearing, a file written by the tool).
+  readonly effect?: (sys: ScriptedSystem) => void;
+}
+
+export class ScriptMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScriptMismatch';
+  }
+}
+
+interface FakeFile {
+  kind: 'file' | 'dir' | 'block' | 'link';
+  data: string;
+  mode: number;
+  target?: string;
+  rdev?: number;
+  ino: number;
+}
+
+export class ScriptedSystem implements System {
+  readonly pid: number;
+  readonly calls: RunResult[] = [];
+  readonly killed: { pid: number; signal: string | number }[] = [];
+  readonly stderrText: string[] = [];
+  readonly stdoutText: string[] = [];
+  readonly spawned: (readonly string[])[] = [];
+  readonly files = new Map<string, FakeFile>();
+  // Processes the fake machine has; kill(pid, 0) reports them alive.
+  readonly alive = new Set<number>();
+  programs = new Set<string>();
+  tty = false;
+  host = 'node1';
+  #script: ExpectedCall[];
+  #n = 0;
+  #clock: number;
+  #ino = 100;
+
+  constructor(script: ExpectedCall[] = [], opts: { pid?: number; startMs?: number } = {}) {
+    this.#script = [...script];
+    this.pid = opts.pid ?? 4242;
+    this.#clock = opts.startMs ?? Date.UTC(2026, 10, 25, 12, 0, 0);
+    this.file('/', '', 'dir');
+  }
+
+  // Adds expected calls to the end of the script.
+  expect(...calls: ExpectedCall[]): this {
+    this.#script.push(...calls);
+    return this;
+  }
+
+  // Fails unless every expected call was made.
+  done(): void {
+    if (this.#script.length > 0) {
+      throw new ScriptMismatch(`call #${String(this.#n + 1)}: expected ${JSON.stringify(this.#script[0]?.argv)} got no call (${String(this.#script.length)} expected call(s) left)`);
+    }
+  }
+
+  // Creates a file, directory, block device or link (parents are created as directories).
+  file(path: string, data = '', kind: FakeFile['kind'] = 'file', extra: Partial<FakeFile> = {}): this {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join('/')}`;
+      if (!this.files.has(dir)) this.files.set(dir, { kind: 'dir', data: '', mode: 0o755, ino: this.#ino++ });
+    }
+    this.files.set(path === '/' ? '/' : `/${parts.join('/')}`, { kind, data, mode: kind === 'dir' ? 0o755 : 0o644, ino: this.#ino++, ...extra });
+    return this;
+  }
+
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    await Promise.resolve();
+    this.#n++;
+    const exp = this.#script.shift();
+    if (exp === undefined) throw new ScriptMismatch(`call #${String(this.#n)}: expected no more calls got ${JSON.stringify(argv)}`);
+    if (JSON.stringify(exp.argv) !== JSON.stringify(argv)) {
+      throw new ScriptMismatch(`call #${String(this.#n)}: expected ${JSON.stringify(exp.argv)} got ${JSON.stringify(argv)}`);
+    }
+    exp.check?.(opts);
+    const takes = exp.takesMs ?? 1;
+    const timedOut = exp.timedOut ?? (opts.timeoutMs !== undefined && takes > opts.timeoutMs);
+    this.#clock += timedOut && opts.timeoutMs !== undefined ? opts.timeoutMs : takes;
+    if (!timedOut) exp.effect?.(this);
+    const r: RunResult = {
+      argv: [...argv],
+      exitCode: timedOut ? null : exp.notFound ? 127 : (exp.exitCode ?? 0),
+      signal: timedOut ? 'SIGKILL' : null,
+      stdout: exp.stdout ?? '',
+      stderr: exp.stderr ?? '',
+      timedOut,
+      notFound: exp.notFound ?? false,
+      durationMs: takes,
+    };
+    this.calls.push(r);
+    return r;
+  }
+
+  async spawnDetached(argv: readonly string[]): Promise<number> {
+    await Promise.resolve();
+    this.spawned.push(argv);
+    const pid = 10000 + this.spawned.length;
+    this.alive.add(pid);
+    return pid;
+  }
+
+  kill(pid: number, signal: string | number): boolean {
+    if (!this.alive.has(pid)) return false;
+    if (signal !== 0) this.killed.push({ pid, signal });
+    return true;
+  }
+
+  async which(program: string): Promise<string | null> {
+    await Promise.resolve();
+    if (program.includes('/')) return this.files.has(program) || this.programs.has(program) ? program : null;
+    return this.programs.has(program) ? `/usr/sbin/${program}` : null;
+  }
+
+  #get(path: string): FakeFile | undefined {
+    return this.files.get(path);
+  }
+
+  #resolve(path: string, depth = 0): string {
+    const f = this.#get(path);
+    if (f?.kind === 'link' && f.target !== undefined && depth < 16) return this.#resolve(f.target, depth + 1);
+    return path;
+  }
+
+  async readFile(path: string): Promise<string> {
+    const r = await this.readFileIfExists(path);
+    if (r === null) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return r;
+  }
+
+  async readFileIfExists(path: string): Promise<string | null> {
+    await Promise.resolve();
+    const f = this.#get(this.#resolve(path));
+    return f === undefined || f.kind === 'dir' ? null : f.data;
+  }
+
+  async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
+    await Promise.resolve();
+    this.file(path, data, 'file', opts.mode === undefined ? {} : { mode: opts.mode });
+  }
+
+  async appendFile(path: string, data: string): Promise<void> {
+    await Promise.resolve();
+    this.appendFileSync(path, data);
+  }
+
+  appendFileSync(path: string, data: string): void {
+    const f = this.#get(path);
+    if (f === undefined) this.file(path, data);
+    else f.data += data;
+  }
+
+  #stat(f: FakeFile | undefined): FileStat | null {
+    if (f === undefined) return null;
+    return {
+      isFile: f.kind === 'file',
+      isDirectory: f.kind === 'dir',
+      isBlockDevice: f.kind === 'block',
+      isSymbolicLink: f.kind === 'link',
+      mode: f.mode,
+      uid: 0,
+      size: f.data.length,
+      dev: 1,
+      rdev: f.rdev ?? 0,
+      ino: f.ino,
+      mtimeMs: this.#clock,
+    };
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    await Promise.resolve();
+    return this.#stat(this.#get(this.#resolve(path)));
+  }
+
+  async lstat(path: string): Promise<FileStat | null> {
+    await Promise.resolve();
+    return this.#stat(this.#get(path));
+  }
+
+  async realpath(path: string): Promise<string | null> {
+    await Promise.resolve();
+    const r = this.#resolve(path);
+    return this.files.has(r) ? r : null;
+  }
+
+  async readlink(path: string): Promise<string | null> {
+    await Promise.resolve();
+    const f = this.#get(path);
+    return f?.kind === 'link' ? (f.target ?? null) : null;
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    await Promise.resolve();
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    const out: string[] = [];
+    for (const k of this.files.keys()) {
+      if (k !== path && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) out.push(k.slice(prefix.length));
+    }
+    return out.sort();
+  }
+
+  async mkdirp(path: string, mode?: number): Promise<void> {
+    await Promise.resolve();
+    if (!this.files.has(path)) this.file(path, '', 'dir', mode === undefined ? {} : { mode });
+  }
+
+  async remove(path: string): Promise<boolean> {
+    await Promise.resolve();
+    return this.files.delete(path);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(from);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
+    this.files.delete(from);
+    this.files.set(to, f);
+  }
+
+  async copyFile(from: string, to: string): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(from);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
+    this.files.set(to, { ...f, ino: this.#ino++ });
+  }
+
+  now(): number {
+    return this.#clock;
+  }
+
+  // Advances the virtual clock instead of waiting.
+  async sleep(ms: number): Promise<void> {
+    await Promise.resolve();
+    this.#clock += Math.max(0, ms);
+  }
+
+  advance(ms: number): void {
+    this.#clock += ms;
+  }
+
+  hostname(): string {
+    return this.host;
+  }
+
+  isatty(): boolean {
+    return this.tty;
+  }
+
+  writeStderr(text: string): void {
+    this.stderrText.push(text);
+  }
+
+  writeStdout(text: string): void {
+    this.stdoutText.push(text);
+  }
+
+  get stderr(): string {
+    return this.stderrText.join('');
+  }
+
+  get stdout(): string {
+    return this.stdoutText.join('');
+  }
+}
