@@ -6,7 +6,7 @@ import { nfsserver } from './nfsserver.ts';
 import { exportfs } from './exportfs.ts';
 import { nfsnotify } from './nfsnotify.ts';
 
-export const AGENTS: readonly AnyAgent[] = [Filesystem, nfsserver, exportfs, nfsnotify] as unknown as AnyAgent[];
+export const AGENTS: readonly AnyAgent[] = [Filesystem, nfsserver, exportfs, nfsnotify];
 
 export function findAgent(name: string): AnyAgent | undefined {
   return AGENTS.find((a) => a.name === name);

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { AGENTS, findAgent } from '../agents/index.ts';
 import { OCF } from './ocf/codes.ts';
-import { childEnv, type Env } from './ocf/env.ts';
+import { childEnv } from './ocf/env.ts';
 import { oneLine, runAgent } from './ocf/run.ts';
 import { NodeSystem } from './system/node.ts';
 import { isTrue } from './ocf/bool.ts';

@@ -55,7 +55,8 @@ export interface ActionSpec<S extends ParamSpecs> {
   readonly interval?: string;
   readonly depth?: string;
   readonly advertise?: boolean;
-  readonly run: Handler<S>;
+  // Method syntax on purpose: it lets an agent with concrete parameters be used as an AnyAgent.
+  run(ctx: Context<S>): Promise<OcfStatus> | OcfStatus;
 }
 
 export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
