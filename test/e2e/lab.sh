@@ -87,8 +87,13 @@ cleanup_run
 rm -rf --one-file-system "$OUT/logs"; rm -f "$OUT"/report.*
 mkdir -p "$RUN/pids"
 
+DRIVER=""
 on_exit() {
   local rc=$?
+  if [ -n "$DRIVER" ] && kill -0 "$DRIVER" 2>/dev/null; then
+    kill -TERM "$DRIVER" 2>/dev/null || true
+    wait "$DRIVER" 2>/dev/null || true
+  fi
   if [ "$KEEP" = 1 ] && [ "$rc" != 130 ] && [ "$rc" != 143 ]; then
     echo "lab.sh: --keep: lab left running; '$0 sh node1 ...' to look, '$0 clean' to stop it" >&2
   else
@@ -124,11 +129,16 @@ for t in node1 node2 client; do
 done
 
 # ---- scenarios ----
-set +e
+# In the background, so that INT/TERM reach the traps at once (bash defers them during a
+# foreground child); the driver is stopped by its PID in on_exit.
 ip netns exec "$NS" "$NODE" "$HERE/driver/main.ts" --out "$OUT" --run "$RUN" \
   --kernel "$KERNEL" --initrd "$INITRD" --image "$IMAGE" --providers "$PROVIDERS" \
-  --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" $([ "$KEEP" = 1 ] && echo --keep)
+  --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" $([ "$KEEP" = 1 ] && echo --keep) &
+DRIVER=$!
+set +e
+wait "$DRIVER"
 rc=$?
 set -e
+DRIVER=
 echo "lab.sh: report: $OUT/report.txt, $OUT/report.svg; logs: $OUT/logs/"
 exit $rc

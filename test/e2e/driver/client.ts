@@ -54,7 +54,7 @@ w() {
   tag=$1; dir=$2/data
   mkdir -p "$dir"
   i=$(cat /root/sums-$tag 2>/dev/null | wc -l)
-  exec {nap}<> <(:)
+  mkfifo /run/lab-nap.$BASHPID && exec {nap}<>/run/lab-nap.$BASHPID && rm -f /run/lab-nap.$BASHPID || exit 1
   while :; do
     i=$((i + 1)); printf -v f 'f%05d' $i
     head -c 16384 /dev/urandom > /tmp/buf-$tag

@@ -52,13 +52,18 @@ export function heredoc(path: string, content: string): string {
 // docs/performance.md and the spec's lab notes), applied for provider "heartbeat" only:
 //  - statd must not notify on its own (nfsserver starts it without --no-notify on Debian), and
 //    must keep its monitor list in /var/lib/nfs/statd, the one directory nfsnotify knows;
-//  - Debian's init script starts nfsd only when /etc/exports has an entry.
+//  - Debian's init script starts nfsd only when /etc/exports has an entry;
+//  - Debian's init script stops nfsd by signalling its kernel threads, which this kernel's nfsd
+//    threads ignore (SigIgn all): nfsd keeps running and holds the exported filesystems, the
+//    agent reports the stop as done, and the Filesystem stop then fails. "rpc.nfsd 0" is added.
 // Our agents run on the stock configuration.
 export const UPSTREAM_WORKAROUND = `
 nfsconf --set statd no-notify 1
 nfsconf --set statd state-directory-path /var/lib/nfs/statd
 mkdir -p /var/lib/nfs/statd/sm /var/lib/nfs/statd/sm.bak /srv/lab-dummy
 echo '/srv/lab-dummy 127.0.0.1(ro,no_subtree_check)' >> /etc/exports
+sed -i '/--name nfsd --user 0 --signal 2/a /usr/sbin/rpc.nfsd 0' /etc/init.d/nfs-kernel-server
+grep -q 'rpc.nfsd 0' /etc/init.d/nfs-kernel-server
 `;
 
 // Cluster node: lab tuning (grace/lease), corosync, Pacemaker's first options, provider
@@ -82,12 +87,12 @@ setsid pacemakerd </dev/null >/dev/null 2>&1 &
 }
 
 // Event stream of a cluster node: Pacemaker executor/controller lines, POSIX locks, export cache.
-// The loop uses only shell builtins (no fork per tick); "read -t" on a pipe nobody writes is the sleep.
+// The loop uses only shell builtins (no fork per tick); "read -t" on a FIFO nobody writes is the sleep.
 export const NODE_WATCH = `
 echo $$ > /run/lab-watch.pid
 exec 2>/dev/null
 tail -n0 -F /var/log/pacemaker/pacemaker.log | grep --line-buffered -E '\\((log_execute|log_finished|log_executor_event)\\)|pacemaker-controld.*state is now lost' &
-exec {nap}<> <(:)
+mkfifo /run/lab-nap.$$ && exec {nap}<>/run/lab-nap.$$ && rm -f /run/lab-nap.$$ || exit 1
 prev_l=x; prev_e=x
 while :; do
   l=
@@ -144,7 +149,7 @@ export function parseCrmMon(xml: string): ClusterState {
   const dc = dcTag && attr(dcTag, 'present') === 'true' ? attr(dcTag, 'name') : undefined;
   const resources: RscState[] = [];
   for (const m of xml.matchAll(/<resource (id="[^"]+"[^>]*?)(\/>|>([\s\S]*?)<\/resource>)/g)) {
-    const tag = m[1]!;
+    const tag = ` ${m[1]!}`;
     const nodes = [...(m[3] ?? '').matchAll(/<node name="([^"]+)"/g)].map((n) => n[1]!);
     resources.push({ id: attr(tag, 'id')!, role: attr(tag, 'role') ?? '', nodes, failed: attr(tag, 'failed') === 'true' });
   }

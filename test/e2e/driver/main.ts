@@ -41,6 +41,18 @@ const lab = new Lab(a.run, { kernel: a.kernel, initrd: a.initrd, image: a.image 
 const results: ProviderResult[] = [];
 mkdirSync(out, { recursive: true });
 
+let current: Run | undefined;
+// Interrupted (lab.sh got INT/TERM): write what was measured so far; lab.sh removes the VMs.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (current && !results.includes(current.result)) results.push({ ...current.result, aborted: `interrupted (${sig})` });
+    rec.provider = current?.provider ?? '';
+    rec.check('lab', 'run completed', false, `interrupted by ${sig}`);
+    finish();
+    process.exit(130);
+  });
+}
+
 for (const p of providers) {
   rec.provider = p;
   if (p === 'nfsha' && a.nfsha !== 'yes') {
@@ -49,6 +61,7 @@ for (const p of providers) {
     continue;
   }
   const run = new Run(lab, rec, p, out);
+  current = run;
   try {
     results.push(await run.all());
   } finally {
@@ -56,6 +69,7 @@ for (const p of providers) {
     if (!(a.keep && p === providers[providers.length - 1])) await run.teardown();
   }
 }
+current = undefined;
 
 // Side by side: our agents' failover must take at most half the upstream agents' time.
 rec.provider = 'compare';
@@ -70,13 +84,17 @@ if (providers.length === 2) {
   }
 }
 
-const failed = rec.checks.filter((c) => !c.ok);
-const pass = failed.length === 0 && rec.checks.length > 0;
-const total = Date.now() - started + Number(a['build-ms']);
-const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${rec.checks.length - failed.length}/${rec.checks.length} checks passed, providers ${providers.join(', ')}, ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s)${failed.length ? `; failed: ${failed.slice(0, 6).map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}`;
-const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary };
-writeFileSync(join(out, 'report.txt'), textReport(input));
-writeFileSync(join(out, 'report.svg'), svgReport(results, `nfsha-agents VM lab: failover timelines (${providers.join(' vs ')})`));
-writeFileSync(join(out, 'report.json'), JSON.stringify(input, null, 1));
-process.stdout.write(`\n${textReport(input)}`);
-process.exit(pass ? 0 : 1);
+function finish(): boolean {
+  const failed = rec.checks.filter((c) => !c.ok);
+  const pass = failed.length === 0 && rec.checks.length > 0;
+  const total = Date.now() - started + Number(a['build-ms']);
+  const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${rec.checks.length - failed.length}/${rec.checks.length} checks passed, providers ${providers.join(', ')}, ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s)${failed.length ? `; failed: ${failed.slice(0, 6).map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}`;
+  const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary };
+  writeFileSync(join(out, 'report.txt'), textReport(input));
+  writeFileSync(join(out, 'report.svg'), svgReport(results, `nfsha-agents VM lab: failover timelines (${providers.join(' vs ')})`));
+  writeFileSync(join(out, 'report.json'), JSON.stringify(input, null, 1));
+  process.stdout.write(`\n${textReport(input)}`);
+  return pass;
+}
+
+process.exit(finish() ? 0 : 1);

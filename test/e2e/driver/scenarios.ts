@@ -69,11 +69,12 @@ export class Run {
     return name === 'node1' ? this.g.node1 : this.g.node2;
   }
 
-  // A start that failed anywhere: no point waiting for the group any longer.
+  // A start or stop that failed anywhere: no point waiting for the group any longer (a failed
+  // stop without fencing blocks the resource).
   private failedStart(since: number): () => string | undefined {
     return () => {
-      const e = this.log.find('done', since, (d) => d.action === 'start' && d.status !== 0);
-      return e ? `${e.rsc} start failed on ${e.host} (status ${e.status})` : undefined;
+      const e = this.log.find('done', since, (d) => (d.action === 'start' || d.action === 'stop') && d.status !== 0);
+      return e ? `${e.rsc} ${e.action} failed on ${e.host} (status ${e.status})` : undefined;
     };
   }
 
@@ -325,6 +326,8 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     await node2.ok(`crm_resource --clear --resource ${GROUP}`);
     this.failoverChecks(f);
     this.rec.check('move', 'every stop on node2 returned 0', f.stops.length === RESOURCES.length && f.stops.every((s) => s.ok), f.stops.map((s) => `${s.rsc}${s.ok ? '' : '!'}`).join(' '));
+    const th = await node2.sh('cat /proc/fs/nfsd/threads 2>/dev/null || echo 0');
+    this.rec.check('move', 'nfsd stopped on node2 (/proc/fs/nfsd/threads = 0)', th.out.trim() === '0', `threads=${th.out.trim()}`);
     const m2 = await node2.sh("grep -c '^/dev/vdb' /proc/mounts");
     this.rec.check('move', 'no shared filesystem left mounted on node2', m2.out.trim() === '0', `${m2.out.trim()} mounted`);
     // A clean unmount leaves nothing for the journal to replay on the next mount.
