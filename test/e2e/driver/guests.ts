@@ -91,7 +91,7 @@ setsid pacemakerd </dev/null >/dev/null 2>&1 &
 export const NODE_WATCH = `
 echo $$ > /run/lab-watch.pid
 exec 2>/dev/null
-tail -n0 -F /var/log/pacemaker/pacemaker.log | grep --line-buffered -E '\\((log_execute|log_finished|log_executor_event)\\)|pacemaker-controld.*state is now lost' &
+tail -n0 -s 0.1 -F /var/log/pacemaker/pacemaker.log | grep --line-buffered -E '\\((log_execute|log_finished|log_executor_event)\\)|pacemaker-controld.*state is now lost' &
 mkfifo /run/lab-nap.$$ && exec {nap}<>/run/lab-nap.$$ && rm -f /run/lab-nap.$$ || exit 1
 prev_l=x; prev_e=x
 while :; do

@@ -6,7 +6,7 @@ import type { Failover, ProviderResult } from './scenarios.ts';
 import { TAGS } from './client.ts';
 
 const s1 = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
-const rel = (t: number | undefined, t0: number): string => (t === undefined ? '—' : `+${((t - t0) / 1000).toFixed(1)}`);
+const rel = (t: number | undefined, t0: number): string => (t === undefined ? '—' : `${t >= t0 ? '+' : '−'}${(Math.abs(t - t0) / 1000).toFixed(1)}`);
 
 export interface Metric {
   name: string;
@@ -109,7 +109,7 @@ export function svgReport(results: ProviderResult[], title: string): string {
   const W = 1100;
   const left = 110;
   const right = 30;
-  const laneH = 150;
+  const laneH = 240;
   const panelHead = 40;
   const parts: string[] = [];
   let y = 50;
@@ -145,25 +145,33 @@ export function svgReport(results: ProviderResult[], title: string): string {
         parts.push(`<rect x="${x0}" y="${barY(i)}" width="${Math.max(2, xOf(s.t1 - f.t0) - x0)}" height="9" fill="${COLORS[KIND[s.rsc] ?? ''] ?? '#999'}"${s.ok ? '' : ' stroke="red"'}><title>${esc(`start ${s.rsc} on ${f.to}: +${((s.t0 - f.t0) / 1000).toFixed(1)} s, ${s1(s.t1 - s.t0)}`)}</title></rect>`);
         parts.push(`<text x="${x0 - 3}" y="${barY(i) + 8}" font-size="8" text-anchor="end">${esc(s.rsc)}</text>`);
       });
+      // client writes: one tick per completed write, a row per mount
+      const wy = barY(9) + 4;
+      TAGS.forEach((t, i) => {
+        parts.push(`<text x="${left - 4}" y="${wy + i * 12 + 8}" font-size="9" text-anchor="end">${t} writes</text>`);
+        for (const w of f.writes[t] ?? []) {
+          if (w < f.t0 - 5000 || w - f.t0 > maxS * 1000) continue;
+          parts.push(`<rect x="${xOf(w - f.t0)}" y="${wy + i * 12}" width="1.5" height="9" fill="#06c"/>`);
+        }
+      });
       const marks: [number | undefined, string, string][] = [
         [f.t0, '#000', f.scenario === 'crash' ? 'kill' : 't0'],
-        [f.detected, '#555', f.scenario === 'crash' ? 'node lost' : 'detected'],
-        [f.groupStarted, '#1a7f37', 'group up'],
-        [f.notifyStart, '#d46a6a', 'notify'],
-        [f.lock.v3, '#c00', 'v3 lock'],
-        [f.lock.v4, '#900', 'v4 lock'],
-        [f.firstWriteAfter.v3, '#06c', 'v3 write'],
-        [f.firstWriteAfter.v4, '#039', 'v4 write'],
+        [f.detected, '#555', f.scenario === 'crash' ? 'node loss seen' : 'fault detected'],
+        [f.notifyStart, '#d46a6a', 'notify sent'],
+        [f.groupStarted, '#1a7f37', 'group started'],
+        [f.lock.v3, '#c00', 'v3 lock reclaimed'],
+        [f.lock.v4, '#900', 'v4 lock reclaimed'],
+        [f.firstWriteAfter.v3, '#06c', 'first v3 write'],
+        [f.firstWriteAfter.v4, '#039', 'first v4 write'],
       ];
-      let k = 0;
-      for (const [t, color, label] of marks) {
-        if (t === undefined) continue;
+      const my = wy + 30;
+      marks.forEach(([t, color, label], k) => {
+        if (t === undefined) return;
         const x = xOf(t - f.t0);
-        const ly = y + 112 + (k % 3) * 12;
-        parts.push(`<line x1="${x}" y1="${y + 2}" x2="${x}" y2="${y + laneH - 6}" stroke="${color}" stroke-width="1.5"/>`);
-        parts.push(`<text x="${x + 2}" y="${ly}" font-size="10" fill="${color}">${esc(`${label} ${((t - f.t0) / 1000).toFixed(1)}`)}</text>`);
-        k++;
-      }
+        const ly = my + k * 11;
+        parts.push(`<line x1="${x}" y1="${y + 2}" x2="${x}" y2="${ly}" stroke="${color}" stroke-width="1.2" opacity="0.8"/>`);
+        parts.push(`<text x="${x + 3}" y="${ly}" font-size="10" fill="${color}">${esc(`${label} ${((t - f.t0) / 1000).toFixed(1)} s`)}</text>`);
+      });
       y += laneH;
     }
     y += 40;
