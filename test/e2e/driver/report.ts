@@ -108,7 +108,7 @@ export function svgReport(results: ProviderResult[], title: string): string {
   const scenarios = [...new Set(results.flatMap((r) => r.failovers.map((f) => f.scenario)))];
   const W = 1100;
   const left = 110;
-  const right = 30;
+  const right = 170;
   const laneH = 240;
   const panelHead = 40;
   const parts: string[] = [];
