@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { isatty } from 'node:tty';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { FileStat, RunOptions, RunResult, System } from './types.ts';
 
@@ -16,6 +16,7 @@ function toStat(s: fs.Stats): FileStat {
     isSymbolicLink: s.isSymbolicLink(),
     mode: s.mode,
     uid: s.uid,
+    gid: s.gid,
     size: s.size,
     dev: s.dev,
     rdev: s.rdev,
@@ -223,6 +224,18 @@ export class NodeSystem implements System {
   async copyFile(from: string, to: string): Promise<void> {
     const fse = await import('fs-extra');
     await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await fsp.lchown(path, uid, gid);
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    await fsp.chmod(path, mode);
+  }
+
+  localAddresses(): string[] {
+    return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
   }
 
   now(): number {

@@ -30,6 +30,8 @@ interface FakeFile {
   kind: 'file' | 'dir' | 'block' | 'link';
   data: string;
   mode: number;
+  uid?: number;
+  gid?: number;
   target?: string;
   rdev?: number;
   ino: number;
@@ -46,6 +48,8 @@ export class ScriptedSystem implements System {
   // Processes the fake machine has; kill(pid, 0) reports them alive.
   readonly alive = new Set<number>();
   programs = new Set<string>();
+  // What localAddresses() reports.
+  addresses: string[] = ['127.0.0.1', '::1'];
   tty = false;
   host = 'node1';
   #script: ExpectedCall[];
@@ -177,7 +181,8 @@ export class ScriptedSystem implements System {
       isBlockDevice: f.kind === 'block',
       isSymbolicLink: f.kind === 'link',
       mode: f.mode,
-      uid: 0,
+      uid: f.uid ?? 0,
+      gid: f.gid ?? 0,
       size: f.data.length,
       dev: 1,
       rdev: f.rdev ?? 0,
@@ -240,7 +245,27 @@ export class ScriptedSystem implements System {
     await Promise.resolve();
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
-    this.files.set(to, { ...f, ino: this.#ino++ });
+    // Like a copy made by root: same content and mode, owned by root.
+    this.files.set(to, { ...f, uid: undefined, gid: undefined, ino: this.#ino++ });
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(path);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.uid = uid;
+    f.gid = gid;
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(this.#resolve(path));
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.mode = mode;
+  }
+
+  localAddresses(): string[] {
+    return [...this.addresses];
   }
 
   now(): number {

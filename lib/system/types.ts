@@ -33,6 +33,7 @@ export interface FileStat {
   readonly isSymbolicLink: boolean;
   readonly mode: number;
   readonly uid: number;
+  readonly gid: number;
   readonly size: number;
   readonly dev: number;
   readonly rdev: number;
@@ -67,6 +68,12 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  // Ownership and permission bits of a path (not following a final symlink for chown: lchown).
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+
+  // Network: the addresses configured on this host's interfaces (in its network namespace).
+  localAddresses(): string[];
 
   // Time
   now(): number;
