@@ -92,10 +92,8 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     return OCF.SUCCESS;
   }
   const renotify = sameStatd(current ?? (await readRecord(sys, p, 'prev')), statd);
-  const marker = ownerMarker(env.instance);
-  await endOwnSmNotify(sys, log, ctx.deadline, marker, force ? 'reload' : 'start');
-
-  // Everything that can fail is checked before sm-notify may consume the real monitor list.
+  // Everything that can fail is checked before anything changes: before our sm-notify still
+  // retrying is ended, and before sm-notify may consume the real monitor list.
   const checked = new Map<string, SourceHost>();
   for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
   const sd = await detectStatdDir(sys, { statdArgv: (await readCmdline(sys, statd.pid)) ?? [] });
@@ -103,6 +101,8 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     throw new OcfError(OCF.ERR_GENERIC, `statd directory ${sd.dir} (from the ${sd.source}) has no sm/: sm-notify would notify nobody`);
   }
   log.debug(`statd directory ${sd.dir} (from the ${sd.source})`);
+  const marker = ownerMarker(env.instance);
+  await endOwnSmNotify(sys, log, ctx.deadline, marker, force ? 'reload' : 'start');
 
   const backup = backupDir(sd.dir, env.instance);
   if (renotify) log.info('Renotifying clients');

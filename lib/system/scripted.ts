@@ -237,8 +237,13 @@ export class ScriptedSystem implements System {
     await Promise.resolve();
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
-    this.files.delete(from);
-    this.files.set(to, f);
+    // A directory moves with everything under it.
+    for (const [k, v] of [...this.files]) {
+      if (k === from || k.startsWith(`${from}/`)) {
+        this.files.delete(k);
+        this.files.set(`${to}${k.slice(from.length)}`, v);
+      }
+    }
   }
 
   async copyFile(from: string, to: string): Promise<void> {
