@@ -9,14 +9,19 @@ AGENTS     := Filesystem nfsserver exportfs nfsnotify
 OCF_ROOT_DIR ?= /usr/lib/ocf
 MANDIR     ?= /usr/share/man
 DOCDIR     ?= /usr/share/doc/nfsha-agents
-LIBEXECDIR ?= /usr/libexec/nfsha-agents
+SBINDIR    ?= /usr/sbin
 DESTDIR    ?=
 STAGE      ?= $(CURDIR)/stage
 SOURCES    := $(shell find agents lib -name '*.ts') package.json tools/build.mjs
 
-.PHONY: all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab clean distclean
+.PHONY: bootstrap all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab clean distclean
 
 all: build man
+
+# The first of the README's two commands: install what is needed, build, install into stage/.
+bootstrap:
+	bash tools/install-deps.sh
+	$(MAKE) stage
 
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -38,16 +43,17 @@ build/man/.done: deps $(SOURCES)
 	$(NODE) tools/gen-docs.ts --check --man=build/man
 	touch $@
 
-# One executable, installed once; each agent is a hard link to it (one runtime on disk).
+# One executable, installed once: the first agent is the file, the others are hard links to it
+# (one runtime on disk); `nfsha` (the admin front end) is a symbolic link to it.
+AGENTDIR = $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)
 install: build man
-	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)
-	install -m 0755 dist/nfsha $(DESTDIR)$(LIBEXECDIR)/nfsha
-	for a in $(AGENTS); do \
-	  rm -f $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$$a; \
-	  ln $(DESTDIR)$(LIBEXECDIR)/nfsha $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$$a; \
-	  install -m 0644 build/man/ocf_$(PROVIDER)_$$a.7 $(DESTDIR)$(MANDIR)/man7/; \
-	done
+	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/compat
+	install -m 0755 dist/nfsha $(AGENTDIR)/Filesystem
+	for a in $(filter-out Filesystem,$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/Filesystem $(AGENTDIR)/$$a; done
+	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/Filesystem $(DESTDIR)$(SBINDIR)/nfsha
+	for a in $(AGENTS); do install -m 0644 build/man/ocf_$(PROVIDER)_$$a.7 $(DESTDIR)$(MANDIR)/man7/; done
 	install -m 0644 README.md docs/compat.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/compat/*.md $(DESTDIR)$(DOCDIR)/compat/
 
 # The staging root the README's first command leaves behind.
 stage:

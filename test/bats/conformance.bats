@@ -134,8 +134,9 @@ agent() { echo "$SCRATCH/ocf/resource.d/nfsha/$1"; }
   local root="$SCRATCH/destdir"
   run make -C "$BATS_TEST_DIRNAME/../.." --no-print-directory install DESTDIR="$root"
   assert_success
-  local exe="$root/usr/libexec/nfsha-agents/nfsha"
+  local exe="$root/usr/lib/ocf/resource.d/nfsha/Filesystem"
   [ -x "$exe" ]
+  assert_equal "$(readlink "$root/usr/sbin/nfsha")" /usr/lib/ocf/resource.d/nfsha/Filesystem
   for a in $AGENTS; do
     local f="$root/usr/lib/ocf/resource.d/nfsha/$a"
     assert_equal "$(stat -c %a "$f")" 755
