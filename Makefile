@@ -60,7 +60,16 @@ stage:
 	rm -rf $(STAGE)
 	$(MAKE) install DESTDIR=$(STAGE)
 
-test: test-static test-unit build test-bats test-integration
+RESULTS := build/test-results
+
+# Every tier runs even when an earlier one failed; the closing line adds them all up.
+test:
+	rm -rf $(RESULTS)
+	mkdir -p $(RESULTS)
+	rc=0; for t in test-static test-unit build test-bats test-integration; do \
+	  $(MAKE) --no-print-directory $$t || { rc=1; printf '<testsuite><testcase name="make %s"><failure/></testcase></testsuite>\n' $$t > $(RESULTS)/tier-$$t.xml; }; \
+	done; \
+	$(NODE) tools/test-summary.ts || rc=1; exit $$rc
 
 test-static: deps
 	tsc --noEmit
@@ -68,13 +77,14 @@ test-static: deps
 	$(NODE) tools/gen-docs.ts --check
 
 test-unit: deps
-	vitest run --project unit
+	vitest run --project unit --reporter=default --reporter=junit --outputFile.junit=$(RESULTS)/unit.xml
 
 test-integration: build
-	vitest run --project integration
+	vitest run --project integration --passWithNoTests --reporter=default --reporter=junit --outputFile.junit=$(RESULTS)/integration.xml
 
 test-bats: build
-	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure test/bats
+	mkdir -p $(RESULTS)
+	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure --report-formatter junit --output $(RESULTS) test/bats
 
 bench: build
 	$(NODE) bench/run.ts
