@@ -172,3 +172,9 @@ with_provider() {
   assert_failure
   assert_output --partial "nosuchoption"
 }
+
+@test "an ambient NODE_OPTIONS cannot change or break the agents" {
+  run --separate-stderr env NODE_OPTIONS='--require /nonexistent/preload.js' "$(agent exportfs)" meta-data
+  assert_success
+  assert_equal "$stderr" ""
+}
