@@ -12,7 +12,7 @@ import type { System } from '../system/types.ts';
 import { detectStatdDir } from '../nfs/statd-dir.ts';
 import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './config.ts';
 import { findProcesses, readCmdline, readProcStat, sameNetNamespace, type ProcStat } from './proc.ts';
-import { readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
+import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
@@ -123,6 +123,9 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     log.info(src === undefined ? 'sending notifications on default source address.' : `sending notifications with source address ${src.host} (name ${src.monName}, from ${src.address})`);
     const r = await sys.run(smNotifyArgv(cfg.binary, cfg.args, step), { env: { [marker.name]: marker.value } });
     if (r.exitCode !== 0 || r.timedOut) {
+      // sm-notify fails in the foreground only before it touches the list (afterwards it is in
+      // the background): a failed run on the real directory leaves it for the next start to use.
+      if (step.source === 'real') await forgetRecord(sys, p);
       const why = failure(r);
       throw new OcfError(OCF.ERR_GENERIC, step.host === undefined ? `sm-notify execution failed: ${why}` : `sm-notify with source host set to [ ${step.host} ] failed: ${why}`);
     }

@@ -60,6 +60,12 @@ export async function retireRecord(sys: System, p: RecordPaths): Promise<void> {
   }
 }
 
+// A notification that did not happen: no record, so monitor says 7 and start notifies afresh.
+export async function forgetRecord(sys: System, p: RecordPaths): Promise<void> {
+  await sys.remove(p.pidFile);
+  await sys.remove(p.idFile);
+}
+
 export async function readPrivateList(sys: System, p: RecordPaths): Promise<string[]> {
   const text = await sys.readFileIfExists(p.privateList);
   return text === null ? [] : text.split('\n').filter((l) => l !== '');

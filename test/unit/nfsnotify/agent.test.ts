@@ -272,6 +272,28 @@ describe('start', () => {
     const m = withStatd();
     m.expect(getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs'], { exitCode: 1, stderr: 'sm-notify: Failed to open sm\n' }));
     expect(await act(m, 'start', VIP)).toMatchObject({ code: OCF.ERR_GENERIC, reason: 'sm-notify with source host set to [ 192.168.122.200 ] failed: sm-notify: Failed to open sm' });
+    // Nothing was notified: no record, monitor 7, and the next start notifies afresh.
+    expect((await act(m, 'monitor')).code).toBe(OCF.NOT_RUNNING);
+    await started(m);
+  });
+
+  it('a failure of a later source host keeps the record: the real list was consumed', async () => {
+    const m = withStatd();
+    m.expect(
+      getentHosts('192.168.122.200', 'nfshost'),
+      getentAhosts('nfshost2', '192.168.122.201'),
+      smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']),
+      smNotify(m, ['-f', '-v', 'nfshost2', '-P', '/var/lib/nfs/nfsnotify_n1_nfshost2'], { exitCode: 1 }),
+    );
+    expect(await act(m, 'start', TWO)).toMatchObject({ code: OCF.ERR_GENERIC, reason: 'sm-notify with source host set to [ nfshost2 ] failed: exit code 1' });
+    await act(m, 'stop');
+    m.expect(
+      getentHosts('192.168.122.200', 'nfshost'),
+      getentAhosts('nfshost2', '192.168.122.201'),
+      smNotify(m, ['-f', '-n', '-v', '192.168.122.200', '-P', '/var/lib/nfs/nfsnotify_n1_192.168.122.200']),
+      smNotify(m, ['-f', '-n', '-v', 'nfshost2', '-P', '/var/lib/nfs/nfsnotify_n1_nfshost2']),
+    );
+    expect((await act(m, 'start', TWO)).code).toBe(OCF.SUCCESS);
   });
 
   it('is idempotent for the same statd: no new notification', async () => {
