@@ -21,8 +21,10 @@ async function mirror(sys: System, from: { uid: number; gid: number; mode: numbe
 }
 
 // Copies `from` to `to` (which must not exist): directories and regular files, owner and mode
-// kept. Anything else (symlinks, devices) is skipped: statd creates none.
-export async function copyTree(sys: System, from: string, to: string): Promise<void> {
+// kept. Below the top, anything else (symlinks, devices) is skipped: statd creates none. The top
+// itself is followed when `followTop` (an admin may have made sm/ a link to shared storage).
+export async function copyTree(sys: System, path: string, to: string, followTop = false): Promise<void> {
+  const from = followTop ? ((await sys.realpath(path)) ?? path) : path;
   const st = await sys.lstat(from);
   if (st === null) return;
   if (st.isDirectory) {
@@ -44,7 +46,7 @@ export async function replaceWithCopy(sys: System, src: string, dest: string, mo
   await sys.mkdirp(tmp);
   const model = await sys.stat(modelDir);
   if (model !== null) await mirror(sys, model, tmp);
-  for (const item of STATD_ITEMS) await copyTree(sys, `${src}/${item}`, `${tmp}/${item}`);
+  for (const item of STATD_ITEMS) await copyTree(sys, `${src}/${item}`, `${tmp}/${item}`, true);
   await removeTree(sys, dest);
   await sys.rename(tmp, dest);
 }
@@ -52,5 +54,5 @@ export async function replaceWithCopy(sys: System, src: string, dest: string, mo
 // Replaces the `state` file of a copy by the one of `src` (owner and mode kept).
 export async function copyState(sys: System, src: string, dest: string): Promise<void> {
   await removeTree(sys, `${dest}/state`);
-  await copyTree(sys, `${src}/state`, `${dest}/state`);
+  await copyTree(sys, `${src}/state`, `${dest}/state`, true);
 }
