@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentRoot, cannotSandbox, needBinary, ROOT } from '../../lib/sandbox.ts';
-import { Capture, CLIENT_IP, NAMELESS_IP, NsmRig, nsmRecord, SERVER_IP, VIP, waitFor } from '../../lib/nsm-rig.ts';
+import { Capture, CLIENT_IP, NAMELESS_IP, NsmRig, nsmRecord, SERVER_IP, VIP, waitFor, type NsmNode } from '../../lib/nsm-rig.ts';
 
 function missingTools(): string | undefined {
   for (const t of ['tshark', 'rpcbind', 'rpc.statd', 'sm-notify', 'nsenter', 'ip', 'ocf-tester']) {
@@ -32,12 +32,16 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS))
 
 describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespaces, real statd and sm-notify)', () => {
   let dir = '';
-  let rig: NsmRig;
-  let cap: Capture;
+  let rig: NsmRig | undefined;
+  let cap: Capture | undefined;
   let agent = '';
   const states: { noV?: number; vip?: number; restarted?: number } = {};
 
   const file = (name: string): string => join(dir, name);
+  const node = (): NsmNode => {
+    if (rig === undefined) throw new Error('the rig is not up');
+    return rig.server;
+  };
   const lines = (name: string): string[] => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').split('\n').filter((l) => l !== '') : []);
   const callouts = (): string[] => lines('callout.log');
   const nlmCalls = (): { mon_name: string; state: number; priv: string }[] => lines('nlm.log').map((l) => JSON.parse(l) as { mon_name: string; state: number; priv: string });
@@ -45,33 +49,35 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
   const run = (action: string, instance: string, params: Record<string, string> = {}) => {
     const env: Record<string, string> = { OCF_ROOT: '/usr/lib/ocf', OCF_RESOURCE_INSTANCE: instance, HA_LOGFACILITY: 'none' };
     for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
-    const r = rig.server.exec([agent, action], { env });
+    const r = node().exec([agent, action], { env });
     return { ...r, reason: /ocf-exit-reason:(.*)/.exec(r.stderr)?.[1] };
   };
 
   // The server's NSM state number (4 bytes, host order).
-  const serverState = (): number => Number(rig.server.mustSh('od -An -tu4 /var/lib/nfs/state').trim());
+  const serverState = (): number => Number(node().mustSh('od -An -tu4 /var/lib/nfs/state').trim());
 
   // What the server's lockd records when the client takes a lock: a record for the client whose
   // my_name is the node's own name (that is what sm-notify sends without -v).
   const serverMonitorsClient = (): void => {
-    rig.server.mustSh(`printf '%s' '${nsmRecord('nfsclient.hostrig.test', 'hostrig-node1')}' > /var/lib/nfs/sm/nfsclient.hostrig.test && chown statd:nogroup /var/lib/nfs/sm/nfsclient.hostrig.test`);
+    node().mustSh(`printf '%s' '${nsmRecord('nfsclient.hostrig.test', 'hostrig-node1')}' > /var/lib/nfs/sm/nfsclient.hostrig.test && chown statd:nogroup /var/lib/nfs/sm/nfsclient.hostrig.test`);
   };
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/nfsha-nsm-');
     chmodSync(dir, 0o755);
-    rig = new NsmRig(dir);
-    rig.up();
+    const r = new NsmRig(dir);
+    rig = r;
+    r.up();
     agent = join(agentRoot(dir), 'resource.d/nfsha/nfsnotify');
-    cap = new Capture(rig.client.netns, rig.clientIf, file('client.pcapng'));
-    await cap.ready();
+    const c = new Capture(r.client.netns, r.clientIf, file('client.pcapng'));
+    cap = c;
+    await c.ready();
 
     // statd runs the callout as user statd: the script and its log must be reachable by it.
     writeFileSync(file('callout.sh'), `#!/bin/sh\necho "$@" >> ${file('callout.log')}\n`, { mode: 0o755 });
     writeFileSync(file('callout.log'), '');
     chmodSync(file('callout.log'), 0o666);
-    rig.client.mustSh([
+    r.client.mustSh([
       'rpcbind -w',
       `printf '%s' '${nsmRecord('nfshost.hostrig.test', 'nfsclient', CLIENT_PRIV)}' > /var/lib/nfs/sm/nfshost.hostrig.test`,
       'chown statd:nogroup /var/lib/nfs/sm/nfshost.hostrig.test',
@@ -81,13 +87,17 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
     await waitFor('the stand-in lockd to register', () => (existsSync(file('nlm.ready')) ? true : undefined));
     await waitFor('the client statd', () => (readFileSync(file('client-statd.log'), 'utf8').includes('Waiting for client connections') ? true : undefined));
     // The server as nfsserver leaves it with nfs_no_notify: statd up, no notification sent.
-    rig.server.mustSh('rpcbind -w && rpc.statd -L');
+    r.server.mustSh('rpcbind -w && rpc.statd -L');
   });
 
+  // Runs even when beforeAll failed half-way: whatever exists is taken down.
   afterAll(async () => {
-    await cap.stop();
-    rig.down();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await cap?.stop();
+    } finally {
+      rig?.down();
+      if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without source_host the notification carries the node name, and the client ignores it', async () => {
@@ -119,7 +129,7 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
     const unknown = run('start', 'bad', { source_host: '192.168.122.250' });
     expect(unknown.reason).toBe('source_host 192.168.122.250 is not configured on this node (start nfsnotify after the floating IP)');
     // Nothing consumed, nothing increased, nothing recorded, nothing sent.
-    expect(rig.server.mustSh('ls /var/lib/nfs/sm').trim()).toBe('nfsclient.hostrig.test');
+    expect(node().mustSh('ls /var/lib/nfs/sm').trim()).toBe('nfsclient.hostrig.test');
     expect(serverState()).toBe(before);
     expect(run('monitor', 'bad').code).toBe(7);
     await settle();
@@ -151,7 +161,7 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
   });
 
   it('a statd restart: monitor says so, and the restarted resource notifies with a new state', async () => {
-    rig.server.mustSh('kill $(pidof rpc.statd); while pidof rpc.statd >/dev/null; do sleep 0.05; done; rpc.statd -L');
+    node().mustSh('kill $(pidof rpc.statd); while pidof rpc.statd >/dev/null; do sleep 0.05; done; rpc.statd -L');
     const mon = run('monitor', 'vip');
     expect(mon.code).toBe(1);
     expect(mon.reason).toMatch(/for rpc\.statd is no longer running, sm-notify needs to re-notify clients$/);
@@ -168,6 +178,7 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
   });
 
   it('on the wire: the mon_name and source address are the floating ones, with the new state', async () => {
+    if (cap === undefined) throw new Error('no capture');
     await cap.stop();
     const rows = cap.notifies();
     const floating = rows.filter((r) => r.monName.startsWith('nfshost'));
@@ -186,7 +197,7 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
 
   it('the compiled binary passes ocf-tester in the rig', () => {
     serverMonitorsClient();
-    const r = rig.server.exec(['ocf-tester', '-n', 'ocftest', '-o', `source_host=${VIP}`, agent], { timeoutMs: 120000 });
+    const r = node().exec(['ocf-tester', '-n', 'ocftest', '-o', `source_host=${VIP}`, agent], { timeoutMs: 120000 });
     expect(r.stdout + r.stderr).toContain('passed all tests');
     expect(r.code).toBe(0);
   });
