@@ -164,6 +164,13 @@ export function nsmRecord(monName: string, myName: string, priv = '0123456789abc
   return `0100007f 000186b5 00000004 00000010 ${priv} ${monName} ${myName}\n`;
 }
 
+export interface NotifyRow {
+  readonly src: string;
+  readonly port: number;
+  readonly monName: string;
+  readonly state: number;
+}
+
 // A packet capture on an interface inside a network namespace (tshark), stopped with SIGINT.
 export class Capture {
   readonly proc: ChildProcess;
@@ -187,10 +194,18 @@ export class Capture {
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
   }
 
-  // One row per SM_NOTIFY call: source address, source port, mon_name, state.
-  notifies(): { src: string; port: number; monName: string; state: number }[] {
+  // Waits until the capture file holds a row `want` accepts. dumpcap hands packets over in
+  // blocks (with a timeout), so the last ones reach the file a little after they crossed the
+  // wire, and stopping it at once could lose them.
+  async holds(what: string, want: (row: NotifyRow) => boolean): Promise<void> {
+    await waitFor(`the capture to hold ${what}`, () => (this.notifies(true).some(want) ? true : undefined), 20000);
+  }
+
+  // One row per SM_NOTIFY call: source address, source port, mon_name, state. `growing`: the file
+  // is still being written (its last record may be incomplete).
+  notifies(growing = false): NotifyRow[] {
     const r = spawnSync('tshark', ['-r', this.file, '-Y', 'stat && rpc.msgtyp == 0 && stat.procedure_v1 == 6', '-T', 'fields', '-e', 'ip.src', '-e', 'udp.srcport', '-e', 'stat.mon_id.name', '-e', 'stat.state'], { encoding: 'utf8', env: { PATH } });
-    if (r.status !== 0) throw new Error(`tshark -r: ${r.stderr}`);
+    if (r.status !== 0 && !growing) throw new Error(`tshark -r: ${r.stderr}`);
     return r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => {
       const [src = '', port = '0', monName = '', state = '0'] = l.split('\t');
       return { src, port: Number(port), monName, state: Number(state) };

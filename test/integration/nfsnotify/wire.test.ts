@@ -179,6 +179,7 @@ describe.skipIf(skip !== undefined)('nfsnotify on the wire (two network namespac
 
   it('on the wire: the mon_name and source address are the floating ones, with the new state', async () => {
     if (cap === undefined) throw new Error('no capture');
+    await cap.holds(`state ${String(states.restarted)}`, (r) => r.state === states.restarted);
     await cap.stop();
     const rows = cap.notifies();
     const floating = rows.filter((r) => r.monName.startsWith('nfshost'));
