@@ -294,7 +294,7 @@ export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {
     try {
       await sys.mkdirp(d.path);
       const real = await sys.realpath(d.path);
-      if (real === null) throw new Error('vanished');
+      if (real === null || (await sys.stat(real))?.isDirectory !== true) throw new Error('not a directory');
       d.path = real;
       d.exists = true;
       d.isDir = true;
