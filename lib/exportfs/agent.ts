@@ -281,8 +281,11 @@ async function notExportedReason(ctx: ExportfsContext, s: Setup, d: Dir, r: RunR
   const listing = await ctx.sys.run(['exportfs']);
   const listed = parseExportfsListing(listing.stdout).some((e) => e.path === d.path && clientMatches(e.client, s.spec));
   if (listed) return `exportfs lists ${d.path} but ${s.nfsStateDir}/etab does not: unsupported state-directory-path setting`;
-  const said = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.includes('No file systems exported'));
-  return `${s.spec}:${d.path} is not in the export table after exportfs${said.length > 0 ? `: ${said.join(' ')}` : ''}`;
+  // What exportfs said (it exits 0 when it cannot resolve the client) comes first: exit
+  // reasons are cut at 128 characters.
+  const said = r.stderr.split('\n').map((l) => l.trim().replace(/^exportfs: /, '')).filter((l) => l !== '' && !l.includes('No file systems exported'));
+  const where = `${s.spec}:${d.path} is not in the export table after exportfs`;
+  return said.length > 0 ? `${said.join('; ')}: ${where}` : where;
 }
 
 export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {

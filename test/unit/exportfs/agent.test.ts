@@ -89,7 +89,7 @@ describe('exportfs start', () => {
     );
     const r = await act(sys, 'start', { clientspec: 'no-such-host.invalid', directory: '/srv/a', options: 'rw' });
     expect(r.code).toBe(OCF.ERR_GENERIC);
-    expect(r.log).toContain('ocf-exit-reason:no-such-host.invalid:/srv/a is not in the export table after exportfs: exportfs: Failed to resolve no-such-host.invalid');
+    expect(r.log).toContain('ocf-exit-reason:Failed to resolve no-such-host.invalid: no-such-host.invalid:/srv/a is not in the export table after exportfs');
     sys.done();
   });
 
