@@ -46,6 +46,7 @@ const exporting = (client: string, path: string, listed = client, opts = OPTS): 
 const unexporting = (client: string, path: string, listed = client): Partial<ExpectedCall> => ({
   stdout: `unexporting ${listed}:${path}\n`, effect: dropLine(path, listed),
 });
+const UNEXPORT_A: ExpectedCall = { argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') };
 const P = { clientspec: '127.0.0.1', directory: '/srv/a', fsid: '1', options: 'rw,no_root_squash' };
 const RECURRING = { OCF_RESKEY_CRM_meta_interval: '10000' };
 
@@ -257,7 +258,7 @@ describe('exportfs stop', () => {
   it('unexports what is exported even without the state file, and only the exported directories', async () => {
     const sys = exported();
     sys.files.delete(STATE);
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     expect((await act(sys, 'stop', { ...P, directory: '/srv/a /srv/b' })).code).toBe(OCF.SUCCESS);
     sys.done();
     expect(sys.files.get(ETAB)?.data.trim()).toBe('');
@@ -296,20 +297,20 @@ describe('exportfs stop', () => {
   it('warns and still succeeds when unlock_filesystem is missing; writes nothing with unlock_on_stop=0', async () => {
     const sys = exported();
     sys.files.delete(UNLOCK);
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     const r = await act(sys, 'stop', P);
     expect(r.code).toBe(OCF.SUCCESS);
     expect(r.log).toContain('Unable to unlock NFS export /srv/a, /proc/fs/nfsd/unlock_filesystem not found or not writable');
     expect(sys.files.has(UNLOCK)).toBe(false);
     const sys2 = exported();
-    sys2.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys2.expect(UNEXPORT_A);
     expect((await act(sys2, 'stop', { ...P, unlock_on_stop: 'false' })).code).toBe(OCF.SUCCESS);
     expect(sys2.files.get(UNLOCK)?.data).toBe('');
   });
 
   it('waits leasetime + 2 s when asked, within the stop timeout', async () => {
     const sys = exported();
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     const t0 = sys.now();
     const r = await act(sys, 'stop', { ...P, wait_for_leasetime_on_stop: 'true' }, { OCF_RESKEY_CRM_meta_timeout: '120000' });
     expect(r.code).toBe(OCF.SUCCESS);
@@ -319,7 +320,7 @@ describe('exportfs stop', () => {
 
   it('cuts the lease wait to the stop timeout instead of being killed by it', async () => {
     const sys = exported();
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     const t0 = sys.now();
     const r = await act(sys, 'stop', { ...P, wait_for_leasetime_on_stop: 'true' }, { OCF_RESKEY_CRM_meta_timeout: '20000' });
     expect(r.code).toBe(OCF.SUCCESS);
@@ -332,7 +333,7 @@ describe('exportfs stop', () => {
     const sys = exported();
     sys.file(CACHE, `/srv/a\t127.0.0.1(rw,fsid=1,sec=1)\n`);
     sys.expect(
-      { argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') },
+      UNEXPORT_A,
       { argv: ['exportfs', '-f'] },
       { argv: ['exportfs', '-f'], effect: (s) => { s.file(CACHE, '#path domain(flags)\n'); } },
     );
@@ -346,7 +347,7 @@ describe('exportfs stop', () => {
     const sys = exported();
     sys.file(ETAB, `/srv/a\t127.0.0.1${OPTS}\n/srv/root\t127.0.0.1${OPTS}\n`);
     sys.file(CACHE, `/srv/root\t127.0.0.1(rw,fsid=1,sec=1)\n`);
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     const r = await act(sys, 'stop', P);
     expect(r.code).toBe(OCF.SUCCESS);
     expect(r.log).toContain('fsid 1 is still exported by another export');
@@ -356,7 +357,7 @@ describe('exportfs stop', () => {
   it('bounds the cache flush loop when the cache never lets go', async () => {
     const sys = exported();
     sys.file(CACHE, `/srv/a\t127.0.0.1(rw,fsid=1,sec=1)\n`);
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     for (let i = 0; i < CACHE_FLUSH_TRIES; i++) sys.expect({ argv: ['exportfs', '-f'] });
     const r = await act(sys, 'stop', P);
     expect(r.code).toBe(OCF.SUCCESS);
@@ -367,7 +368,7 @@ describe('exportfs stop', () => {
   it('stops flushing at the operation deadline', async () => {
     const sys = exported();
     sys.file(CACHE, `/srv/a\t127.0.0.1(rw,fsid=1,sec=1)\n`);
-    sys.expect({ argv: ['exportfs', '-v', '-u', '127.0.0.1:/srv/a'], ...unexporting('127.0.0.1', '/srv/a') });
+    sys.expect(UNEXPORT_A);
     for (let i = 0; i < 3; i++) sys.expect({ argv: ['exportfs', '-f'], takesMs: 1000 });
     const r = await act(sys, 'stop', P, { OCF_RESKEY_CRM_meta_timeout: '6000' });
     expect(r.code).toBe(OCF.SUCCESS);
