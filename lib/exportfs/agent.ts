@@ -83,6 +83,7 @@ async function resolveDir(ctx: ExportfsContext, given: string, action: string, f
 // What makes the environment invalid (ocf-rarun's binary check and validate_all), or undefined.
 async function environmentProblem(ctx: ExportfsContext, dirCount: number): Promise<OcfError | undefined> {
   if ((await ctx.sys.which('exportfs')) === null) return new OcfError(OCF.ERR_INSTALLED, "Setup problem: couldn't find command: exportfs");
+  if (/\s/.test(ctx.params.clientspec.trim())) return new OcfError(OCF.ERR_CONFIGURED, `clientspec "${ctx.params.clientspec}" names more than one client: use one resource per client specification`);
   const p = fsidProblem(ctx.params.fsid, ctx.params.options, dirCount);
   return p === undefined ? undefined : new OcfError(OCF.ERR_CONFIGURED, p);
 }
@@ -126,6 +127,7 @@ async function prepare(ctx: ExportfsContext): Promise<Setup | OcfStatus> {
   if (first !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, first);
   const { params, env } = ctx;
   const words = splitDirectories(params.directory);
+  if (words.length === 0) throw new OcfError(OCF.ERR_CONFIGURED, 'directory: required parameter not set');
   const start = effectiveFsid(params.fsid, params.options);
   const dirs: Dir[] = [];
   for (const [i, w] of words.entries()) dirs.push(await resolveDir(ctx, w, env.action, fsidFor(start, i, words.length)));
@@ -133,7 +135,7 @@ async function prepare(ctx: ExportfsContext): Promise<Setup | OcfStatus> {
   if (problem !== undefined) return invalidEnvironment(ctx, problem);
   return {
     dirs,
-    spec: params.clientspec,
+    spec: params.clientspec.trim(),
     stateFile: `${env.rsctmp}/${env.instance}`,
     nfsStateDir: await readNfsStateDir(ctx),
   };
@@ -322,7 +324,7 @@ export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {
   const names = new Map<string, string>();
   await sys.writeFile(s.stateFile, '');
   for (const d of s.dirs) {
-    const argv = exportArgv(exportOptions(params.options, params.fsid, d.fsid), params.clientspec, d.path);
+    const argv = exportArgv(exportOptions(params.options, params.fsid, d.fsid), s.spec, d.path);
     const r = await run(ctx, argv);
     if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `exportfs failed - ${argv.join(' ')}${r.timedOut ? ' (timed out)' : ''}`);
     const reported = reportedClient(`${r.stdout}\n${r.stderr}`, 'exporting', d.path);
@@ -412,12 +414,12 @@ export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
   }
   log.info('Un-exporting file system ...');
   if (backupEnabled(ctx)) await backupRmtab(ctx, s);
-  for (const dir of new Set(before.map((x) => x.dir))) await run(ctx, unexportArgv(params.clientspec, dir));
+  for (const dir of new Set(before.map((x) => x.dir))) await run(ctx, unexportArgv(s.spec, dir));
   table = await readTable(ctx, s);
   let left = exportedNow(table);
   // Listed under another name than the clientspec (its canonical name, which DNS no longer
   // gives for the clientspec): unexport it by the name exportfs listed.
-  const retry = left.filter((x) => x.e.client.toLowerCase() !== normaliseSpec(params.clientspec).toLowerCase());
+  const retry = left.filter((x) => x.e.client.toLowerCase() !== normaliseSpec(s.spec).toLowerCase());
   if (retry.length > 0) {
     for (const x of retry) await run(ctx, unexportArgv(commandLineClient(x.e.client), x.dir));
     table = await readTable(ctx, s);

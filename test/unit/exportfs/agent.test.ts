@@ -389,6 +389,8 @@ describe('exportfs validation and exit codes (nfs-agents.md §2.9)', () => {
     ['2 dirs + fsid=root', { ...P, directory: '/srv/a /srv/b', fsid: 'root' }, [6, 6, 0, 7, 1]],
     ['2 dirs + options fsid=uuid', { ...P, directory: '/srv/a /srv/b', fsid: '', options: 'rw,fsid=9f6a3b6e-2c1f-4b7a-9e0e-1a2b3c4d5e6f' }, [6, 6, 0, 7, 1]],
     ['path is a file', { ...P, directory: '/srv/file' }, [0, 5, 0, 7, 7]],
+    ['directory is only white space', { ...P, directory: ' \t ' }, [6, 6, 6, 6, 6]],
+    ['two clients in one clientspec', { ...P, clientspec: '10.0.0.1 10.0.0.2' }, [6, 6, 0, 7, 1]],
   ])('%s', async (_name, params, codes) => {
     for (const [i, a] of actions.entries()) {
       const sys = machine();
