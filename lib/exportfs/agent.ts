@@ -417,9 +417,14 @@ export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
   for (const dir of new Set(before.map((x) => x.dir))) await run(ctx, unexportArgv(s.spec, dir));
   table = await readTable(ctx, s);
   let left = exportedNow(table);
-  // Listed under another name than the clientspec (its canonical name, which DNS no longer
-  // gives for the clientspec): unexport it by the name exportfs listed.
-  const retry = left.filter((x) => x.e.client.toLowerCase() !== normaliseSpec(s.spec).toLowerCase());
+  // Still listed under the name exportfs reported when we exported (its canonical name, which
+  // the resolver no longer gives for the clientspec): unexport it by that name. Entries matched
+  // only by the short-name/FQDN rule are not retried: they might be another resource's.
+  const retry = left.filter((x) => {
+    const recorded = record.get(x.dir)?.toLowerCase();
+    const listed = x.e.client.toLowerCase();
+    return recorded === listed && listed !== normaliseSpec(s.spec).toLowerCase();
+  });
   if (retry.length > 0) {
     for (const x of retry) await run(ctx, unexportArgv(commandLineClient(x.e.client), x.dir));
     table = await readTable(ctx, s);

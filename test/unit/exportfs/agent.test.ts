@@ -294,6 +294,17 @@ describe('exportfs stop', () => {
     sys.done();
   });
 
+  it('does not retry by a name it did not record (it might be another resource\'s export)', async () => {
+    const sys = exported();
+    sys.file(ETAB, `/srv/a\tnfsclient.example.test${OPTS}\n`);
+    sys.file(STATE, '');
+    sys.expect({ argv: ['exportfs', '-v', '-u', 'nfsclient:/srv/a'], exitCode: 1 });
+    const r = await act(sys, 'stop', { ...P, clientspec: 'nfsclient' });
+    expect(r.code).toBe(OCF.ERR_GENERIC);
+    expect(r.log).toContain('ocf-exit-reason:Failed to un-export file system(s): nfsclient.example.test:/srv/a');
+    sys.done();
+  });
+
   it('warns and still succeeds when unlock_filesystem is missing; writes nothing with unlock_on_stop=0', async () => {
     const sys = exported();
     sys.files.delete(UNLOCK);
