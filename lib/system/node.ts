@@ -225,6 +225,10 @@ export class NodeSystem implements System {
     await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
   }
 
+  async chmod(path: string, mode: number): Promise<void> {
+    await fsp.chmod(path, mode);
+  }
+
   now(): number {
     return Date.now();
   }

@@ -243,6 +243,13 @@ export class ScriptedSystem implements System {
     this.files.set(to, { ...f, ino: this.#ino++ });
   }
 
+  async chmod(path: string, mode: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(this.#resolve(path));
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.mode = mode;
+  }
+
   now(): number {
     return this.#clock;
   }

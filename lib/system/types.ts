@@ -67,6 +67,8 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  // Sets the permission bits exactly (writeFile's mode is subject to the umask).
+  chmod(path: string, mode: number): Promise<void>;
 
   // Time
   now(): number;
