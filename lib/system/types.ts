@@ -68,8 +68,9 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
-  // Ownership and permission bits of a path (not following a final symlink for chown: lchown).
+  // Ownership of a path (not following a final symlink: lchown).
   chown(path: string, uid: number, gid: number): Promise<void>;
+  // Sets the permission bits exactly (writeFile's mode is subject to the umask).
   chmod(path: string, mode: number): Promise<void>;
 
   // Network: the addresses configured on this host's interfaces (in its network namespace).
