@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { delimiter, join } from 'node:path';
 import type { FileStat, RunOptions, RunResult, System } from './types.ts';
 
@@ -223,6 +224,27 @@ export class NodeSystem implements System {
   async copyFile(from: string, to: string): Promise<void> {
     const fse = await import('fs-extra');
     await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await fsp.readFile(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await fsp.writeFile(path, data, { mode: opts.mode });
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await fsp.chown(path, uid, gid);
+  }
+
+  randomBytes(n: number): Uint8Array {
+    return new Uint8Array(randomBytes(n));
   }
 
   now(): number {

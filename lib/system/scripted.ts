@@ -33,6 +33,10 @@ interface FakeFile {
   target?: string;
   rdev?: number;
   ino: number;
+  // Binary content (writeBytes); readFile sees it as latin1 text.
+  bytes?: Uint8Array;
+  uid?: number;
+  gid?: number;
 }
 
 export class ScriptedSystem implements System {
@@ -48,6 +52,8 @@ export class ScriptedSystem implements System {
   programs = new Set<string>();
   tty = false;
   host = 'node1';
+  // What randomBytes returns next (each call takes the next entry; then zero bytes).
+  readonly random: Uint8Array[] = [];
   #script: ExpectedCall[];
   #n = 0;
   #clock: number;
@@ -177,8 +183,8 @@ export class ScriptedSystem implements System {
       isBlockDevice: f.kind === 'block',
       isSymbolicLink: f.kind === 'link',
       mode: f.mode,
-      uid: 0,
-      size: f.data.length,
+      uid: f.uid ?? 0,
+      size: f.bytes?.length ?? f.data.length,
       dev: 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
@@ -241,6 +247,31 @@ export class ScriptedSystem implements System {
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
     this.files.set(to, { ...f, ino: this.#ino++ });
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    await Promise.resolve();
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') return null;
+    return f.bytes !== undefined ? new Uint8Array(f.bytes) : new TextEncoder().encode(f.data);
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await Promise.resolve();
+    this.file(path, Array.from(data, (b) => String.fromCharCode(b)).join(''), 'file', { bytes: new Uint8Array(data), ...(opts.mode === undefined ? {} : { mode: opts.mode }) });
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(path);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.uid = uid;
+    f.gid = gid;
+  }
+
+  randomBytes(n: number): Uint8Array {
+    const next = this.random.shift() ?? new Uint8Array(n);
+    return next.slice(0, n);
   }
 
   now(): number {

@@ -67,6 +67,12 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  // Binary files (the NSM state number is 4 raw bytes). readBytes: null when the file does not exist.
+  readBytes(path: string): Promise<Uint8Array | null>;
+  writeBytes(path: string, data: Uint8Array, opts?: { mode?: number }): Promise<void>;
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  // Cryptographically random bytes (scriptable in tests).
+  randomBytes(n: number): Uint8Array;
 
   // Time
   now(): number;
