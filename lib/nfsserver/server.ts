@@ -150,8 +150,9 @@ export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfSt
   if (!(await stopLocking(ctx))) problems.push({ reason: 'Failed to stop NFS locking daemons' });
   const busy = await unmountAll(ctx);
   if (mode.kind === 'systemd') await systemdScope(ctx, mode, '');
-  if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, 'Failed to unmount a bind mount');
   const first = problems[0];
+  // The upstream reason first (admins and tests match it), then the cause when one is known.
+  if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to unmount a bind mount${first === undefined ? '' : ` (${first.reason})`}`);
   if (first !== undefined) throw new OcfError(OCF.ERR_GENERIC, first.reason);
   log.info('NFS server stopped');
   return OCF.SUCCESS;
