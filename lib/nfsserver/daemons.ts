@@ -33,7 +33,7 @@ async function rpcbindAnswers(ctx: NfsCtx): Promise<boolean> {
 // never stopped (other RPC services of the node use it).
 export async function ensureRpcbind(ctx: NfsCtx): Promise<void> {
   const { sys, log, deadline } = ctx;
-  if ((await findProcs(sys, ['rpcbind'])).length > 0) return;
+  if ((findProcs(sys, ['rpcbind'])).length > 0) return;
   log.info('Starting rpcbind');
   const r = await sys.run(['rpcbind', '-w']);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to start rpcbind: ${failed(r)}`);
@@ -45,10 +45,10 @@ export async function ensureRpcbind(ctx: NfsCtx): Promise<void> {
 
 // --- rpc.statd and sm-notify ----------------------------------------------------------------
 
-export async function statdProcess(ctx: NfsCtx, procs?: readonly Proc[]): Promise<Proc | undefined> {
-  const byFile = await fromPidFile(ctx.sys, STATD_PIDFILE, 'rpc.statd');
+export function statdProcess(ctx: NfsCtx, procs?: readonly Proc[]): Proc | undefined {
+  const byFile = fromPidFile(ctx.sys, STATD_PIDFILE, 'rpc.statd');
   if (byFile !== undefined) return byFile;
-  return (procs ?? (await findProcs(ctx.sys, ['rpc.statd'])))[0];
+  return (procs ?? findProcs(ctx.sys, ['rpc.statd']))[0];
 }
 
 export function statdArgv(ctx: NfsCtx): string[] {
@@ -67,7 +67,7 @@ const NO_NOTIFY = new Set(['--no-notify', '-L']);
 
 export async function startStatd(ctx: NfsCtx): Promise<void> {
   const { sys, log } = ctx;
-  const running = await statdProcess(ctx);
+  const running = statdProcess(ctx);
   if (running !== undefined) {
     log.info('rpc.statd already up');
     if (!running.argv.some((a) => NO_NOTIFY.has(a))) log.warn(`rpc.statd (pid ${String(running.pid)}) was started without --no-notify by someone else: it may have notified clients already`);
@@ -90,9 +90,9 @@ export function isOurSmNotify(p: Proc): boolean {
 // Stops sm-notify, then rpc.statd. false when one of them would not go.
 export async function stopLocking(ctx: NfsCtx): Promise<boolean> {
   const { sys, deadline, log } = ctx;
-  const notifiers = (await findProcs(sys, ['sm-notify'])).filter(isOurSmNotify);
+  const notifiers = (findProcs(sys, ['sm-notify'])).filter(isOurSmNotify);
   const a = await terminate(sys, deadline, log, notifiers);
-  const statd = await findProcs(sys, ['rpc.statd']);
+  const statd = findProcs(sys, ['rpc.statd']);
   const b = await terminate(sys, deadline, log, statd);
   await sys.remove(STATD_PIDFILE).catch(() => false);
   return a && b;
@@ -110,21 +110,21 @@ export interface DirectStatus {
   readonly statd: boolean;
 }
 
-export async function directStatus(ctx: NfsCtx): Promise<DirectStatus> {
-  const threads = await readThreads(ctx.sys);
+export function directStatus(ctx: NfsCtx): DirectStatus {
+  const threads = readThreads(ctx.sys);
   if (threads === undefined || threads === 0) return { threads, mountd: false, statd: false };
-  const procs = await findProcs(ctx.sys, ['rpc.mountd', 'rpc.statd']);
+  const procs = findProcs(ctx.sys, ['rpc.mountd', 'rpc.statd']);
   return {
     threads,
     mountd: procs.some((p) => p.comm === 'rpc.mountd'),
-    statd: (await statdProcess(ctx, procs.filter((p) => p.comm === 'rpc.statd'))) !== undefined,
+    statd: statdProcess(ctx, procs.filter((p) => p.comm === 'rpc.statd')) !== undefined,
   };
 }
 
 async function startHelper(ctx: NfsCtx, argv: string[], required: boolean): Promise<void> {
   const { sys, log } = ctx;
   const name = argv[0] ?? '';
-  if ((await findProcs(sys, [name])).length > 0) {
+  if ((findProcs(sys, [name])).length > 0) {
     log.debug(`${name} already running`);
     return;
   }
@@ -168,7 +168,7 @@ export interface StopProblem {
 export async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
   const { sys, log, deadline } = ctx;
   const problems: StopProblem[] = [];
-  const threads = await readThreads(sys);
+  const threads = readThreads(sys);
   if (threads !== undefined && threads > 0) {
     const r = await sys.run(['rpc.nfsd', '0']);
     if (r.exitCode !== 0) {
@@ -177,7 +177,7 @@ export async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
     }
   }
   if (!(await waitThreadsGone(ctx))) problems.push({ reason: 'NFS server failed to stop: /proc/fs/nfsd/threads' });
-  if (!(await terminate(sys, deadline, log, await findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
+  if (!(await terminate(sys, deadline, log, findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
   return problems;
 }
 
@@ -186,7 +186,7 @@ export async function waitThreadsGone(ctx: NfsCtx): Promise<boolean> {
   const { sys, deadline, log } = ctx;
   let logged = 0;
   for (;;) {
-    const t = await readThreads(sys);
+    const t = readThreads(sys);
     if (t === undefined || t === 0) return true;
     if (deadline.expired()) return false;
     if (sys.now() - logged >= 1000) {

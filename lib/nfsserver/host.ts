@@ -6,18 +6,18 @@ import type { System } from '../system/types.ts';
 import { mountAt, origin, parseMountinfo, type MountEntry } from './mountinfo.ts';
 import { NFSD_FS, THREADS, VAR_LIB_NFS, type NfsCtx } from './types.ts';
 
-export async function mounts(sys: System): Promise<MountEntry[]> {
-  return parseMountinfo((await sys.readFileIfExists('/proc/self/mountinfo')) ?? '');
+export function mounts(sys: System): MountEntry[] {
+  return parseMountinfo(sys.readProcFile('/proc/self/mountinfo') ?? '');
 }
 
 // /proc/fs/nfsd/threads: undefined when missing or unreadable.
-export async function readThreads(sys: System): Promise<number | undefined> {
-  const t = (await sys.readFileIfExists(THREADS).catch(() => null))?.trim();
+export function readThreads(sys: System): number | undefined {
+  const t = sys.readProcFile(THREADS)?.trim();
   return t !== undefined && /^[0-9]+$/.test(t) ? Number(t) : undefined;
 }
 
-export async function kernelHas(sys: System, fstype: string): Promise<boolean> {
-  const text = (await sys.readFileIfExists('/proc/filesystems').catch(() => null)) ?? '';
+export function kernelHas(sys: System, fstype: string): boolean {
+  const text = sys.readProcFile('/proc/filesystems') ?? '';
   return text.split('\n').some((l) => l.split('\t').at(-1)?.trim() === fstype);
 }
 
@@ -54,7 +54,7 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
     log.debug(`${infodir} is ${VAR_LIB_NFS} itself: nothing to bind`);
     return;
   }
-  const entries = await mounts(sys);
+  const entries = mounts(sys);
   const b = await bindState(ctx, entries);
   if (b.state === 'ours') {
     log.debug(`${infodir} is already bound to ${VAR_LIB_NFS}`);
@@ -65,7 +65,7 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
   }
   const r = await sys.run(['mount', '--bind', infodir, VAR_LIB_NFS]);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to bind ${infodir} to ${VAR_LIB_NFS}: ${r.stderr.trim()}`);
-  const now = mountAt(await mounts(sys), VAR_LIB_NFS);
+  const now = mountAt(mounts(sys), VAR_LIB_NFS);
   if (now !== undefined) {
     await sys.mkdirp(ctx.env.rsctmp).catch(() => undefined);
     await sys.writeFile(bindRecord(ctx), `${now.dev} ${now.root}\n`).catch((e: unknown) => log.warn(`cannot record the bind mount: ${String(e)}`));
@@ -88,8 +88,8 @@ export async function prepareVarLibNfs(ctx: NfsCtx): Promise<void> {
 export async function mountPipefs(ctx: NfsCtx): Promise<boolean> {
   const { sys, log, params } = ctx;
   const dir = params.rpcpipefs_dir;
-  if (mountAt(await mounts(sys), dir)?.fstype === 'rpc_pipefs') return true;
-  if (!(await kernelHas(sys, 'rpc_pipefs'))) {
+  if (mountAt(mounts(sys), dir)?.fstype === 'rpc_pipefs') return true;
+  if (!(kernelHas(sys, 'rpc_pipefs'))) {
     log.info(`The kernel has no rpc_pipefs: not mounting it on ${dir} (rpc.idmapd and nfsdcld are not started)`);
     return false;
   }
@@ -102,19 +102,19 @@ export async function mountPipefs(ctx: NfsCtx): Promise<boolean> {
   return true;
 }
 
-export async function pipefsMounted(ctx: NfsCtx): Promise<boolean> {
-  return mountAt(await mounts(ctx.sys), ctx.params.rpcpipefs_dir)?.fstype === 'rpc_pipefs';
+export function pipefsMounted(ctx: NfsCtx): boolean {
+  return mountAt(mounts(ctx.sys), ctx.params.rpcpipefs_dir)?.fstype === 'rpc_pipefs';
 }
 
 // The nfsd control filesystem: load the module and mount /proc/fs/nfsd when threads is missing.
 export async function ensureNfsdFs(ctx: NfsCtx): Promise<void> {
   const { sys, log } = ctx;
   if ((await sys.lstat(THREADS)) !== null) return;
-  if (!(await kernelHas(sys, 'nfsd'))) {
+  if (!(kernelHas(sys, 'nfsd'))) {
     const r = await sys.run(['modprobe', 'nfsd']);
     if (r.exitCode !== 0) log.warn(`modprobe nfsd failed: ${r.stderr.trim()}`);
   }
-  if (mountAt(await mounts(sys), NFSD_FS) === undefined && (await kernelHas(sys, 'nfsd'))) {
+  if (mountAt(mounts(sys), NFSD_FS) === undefined && (kernelHas(sys, 'nfsd'))) {
     const r = await sys.run(['mount', '-t', 'nfsd', 'nfsd', NFSD_FS]);
     if (r.exitCode !== 0) log.warn(`Failed to mount the nfsd filesystem on ${NFSD_FS}: ${r.stderr.trim()}`);
   }
@@ -159,17 +159,17 @@ export async function unmountAll(ctx: NfsCtx): Promise<string[]> {
   const busy: string[] = [];
   const dir = params.rpcpipefs_dir;
   for (let i = 1; i <= 10; i++) {
-    if (mountAt(await mounts(sys), dir)?.fstype !== 'rpc_pipefs') break;
+    if (mountAt(mounts(sys), dir)?.fstype !== 'rpc_pipefs') break;
     log.info(`Stop: umount ${dir} (${String(i)}/10 attempts)`);
     const r = await sys.run(['umount', '-t', 'rpc_pipefs', dir]);
     if (r.exitCode === 0 || deadline.expired()) continue;
     await sys.sleep(1000);
   }
-  if (mountAt(await mounts(sys), dir)?.fstype === 'rpc_pipefs') {
+  if (mountAt(mounts(sys), dir)?.fstype === 'rpc_pipefs') {
     log.err(`Failed to unmount ${dir}`);
     busy.push(dir);
   }
-  const entries = await mounts(sys);
+  const entries = mounts(sys);
   const b = await bindState(ctx, entries);
   if (b.state === 'ours') {
     const r = await sys.run(['umount', VAR_LIB_NFS]);

@@ -1,6 +1,7 @@
 // The daemons of this machine view, found through /proc instead of pgrep: a process counts as
 // ours when it runs in our mount namespace (a container's rpc.statd on the same host is not),
 // and it is stopped TERM first, then KILL, every wait bounded by the operation deadline.
+// /proc is read synchronously (System.readProcFile): no fork, no thread pool.
 
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
@@ -25,64 +26,52 @@ export function commOf(program: string): string {
   return base.slice(0, 15);
 }
 
-async function readProc(sys: System, pid: number, ourNs: string | null): Promise<Proc | undefined> {
+function readProc(sys: System, pid: number, ourNs: string | null): Proc | undefined {
   const base = `/proc/${String(pid)}`;
-  const [comm, stat, cmdline] = await Promise.all([
-    sys.readFileIfExists(`${base}/comm`).catch(() => null),
-    sys.readFileIfExists(`${base}/stat`).catch(() => null),
-    sys.readFileIfExists(`${base}/cmdline`).catch(() => null),
-  ]);
+  const comm = sys.readProcFile(`${base}/comm`);
+  const stat = sys.readProcFile(`${base}/stat`);
   if (comm === null || stat === null || procState(stat) === 'Z') return undefined;
   if (ourNs !== null) {
-    const ns = await sys.readlink(`${base}/ns/mnt`).catch(() => null);
+    const ns = sys.readProcLink(`${base}/ns/mnt`);
     if (ns !== null && ns !== ourNs) return undefined;
   }
-  const argv = (cmdline ?? '').split('\0');
+  const argv = (sys.readProcFile(`${base}/cmdline`) ?? '').split('\0');
   if (argv.at(-1) === '') argv.pop();
   return { pid, comm: comm.trim(), argv };
 }
 
 // Live (not zombie) processes in our mount namespace whose comm is one of `programs`.
-export async function findProcs(sys: System, programs: readonly string[]): Promise<Proc[]> {
+export function findProcs(sys: System, programs: readonly string[]): Proc[] {
   const wanted = new Set(programs.map(commOf));
-  const ourNs = await sys.readlink('/proc/self/ns/mnt').catch(() => null);
-  let entries: string[];
-  try {
-    entries = await sys.readdir('/proc');
-  } catch {
-    return [];
-  }
-  const pids = entries.filter((e) => /^[0-9]+$/.test(e)).map(Number).filter((p) => p !== sys.pid);
+  const ourNs = sys.readProcLink('/proc/self/ns/mnt');
   const found: Proc[] = [];
-  // Read comm first (one small read per process), the rest only for candidates.
-  const comms = await Promise.all(pids.map(async (pid) => [pid, await sys.readFileIfExists(`/proc/${String(pid)}/comm`).catch(() => null)] as const));
-  for (const [pid, comm] of comms) {
+  for (const e of sys.readProcDir('/proc')) {
+    if (!/^[0-9]+$/.test(e)) continue;
+    const pid = Number(e);
+    if (pid === sys.pid) continue;
+    const comm = sys.readProcFile(`/proc/${e}/comm`);
     if (comm === null || !wanted.has(comm.trim())) continue;
-    const p = await readProc(sys, pid, ourNs);
+    const p = readProc(sys, pid, ourNs);
     if (p !== undefined) found.push(p);
   }
   return found;
 }
 
-// The process a pid file names, when it is alive and runs `program`.
-export async function fromPidFile(sys: System, pidFile: string, program: string): Promise<Proc | undefined> {
-  const text = await sys.readFileIfExists(pidFile).catch(() => null);
-  const pid = Number(text?.trim());
+// The process a pid file (on /run) names, when it is alive and runs `program`.
+export function fromPidFile(sys: System, pidFile: string, program: string): Proc | undefined {
+  const pid = Number(sys.readProcFile(pidFile)?.trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const ourNs = await sys.readlink('/proc/self/ns/mnt').catch(() => null);
-  const p = await readProc(sys, pid, ourNs);
+  const p = readProc(sys, pid, sys.readProcLink('/proc/self/ns/mnt'));
   return p !== undefined && p.comm === commOf(program) ? p : undefined;
 }
 
-async function alive(sys: System, procs: readonly Proc[]): Promise<Proc[]> {
-  const out: Proc[] = [];
-  for (const p of procs) {
-    const stat = await sys.readFileIfExists(`/proc/${String(p.pid)}/stat`).catch(() => null);
-    const comm = await sys.readFileIfExists(`/proc/${String(p.pid)}/comm`).catch(() => null);
+function alive(sys: System, procs: readonly Proc[]): Proc[] {
+  return procs.filter((p) => {
+    const stat = sys.readProcFile(`/proc/${String(p.pid)}/stat`);
+    const comm = sys.readProcFile(`/proc/${String(p.pid)}/comm`);
     // Gone, a zombie, or the pid was reused by another program.
-    if (stat !== null && procState(stat) !== 'Z' && comm?.trim() === p.comm) out.push(p);
-  }
-  return out;
+    return stat !== null && procState(stat) !== 'Z' && comm?.trim() === p.comm;
+  });
 }
 
 export const POLL_MS = 100;
@@ -92,10 +81,10 @@ export const POLL_MS = 100;
 async function signalAndWait(sys: System, deadline: Deadline, procs: readonly Proc[], signal: string, waitMs: number): Promise<Proc[]> {
   for (const p of procs) sys.kill(p.pid, signal);
   const until = sys.now() + waitMs;
-  let left = await alive(sys, procs);
+  let left = alive(sys, procs);
   while (left.length > 0 && sys.now() < until && !deadline.expired()) {
     await sys.sleep(Math.min(POLL_MS, until - sys.now()));
-    left = await alive(sys, left);
+    left = alive(sys, left);
   }
   return left;
 }

@@ -19,7 +19,7 @@ async function initStatus(ctx: NfsCtx, script: string): Promise<OcfStatus> {
   const r = await ctx.sys.run(inScope(ctx.params.nfs_server_scope, [script, 'status']));
   if (r.exitCode === 3 || r.exitCode === 7) return OCF.NOT_RUNNING;
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `${script} status failed (${r.timedOut ? 'timed out' : `rc ${String(r.exitCode)}`})`);
-  if (!ctx.params.nfsv4_only && (await statdProcess(ctx)) === undefined) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
+  if (!ctx.params.nfsv4_only && statdProcess(ctx) === undefined) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
   return OCF.SUCCESS;
 }
 
@@ -27,7 +27,7 @@ export async function monitor(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   const { mode } = v;
   switch (mode.kind) {
     case 'direct': {
-      const s = await directStatus(ctx);
+      const s = directStatus(ctx);
       if (s.threads === undefined || s.threads === 0) {
         ctx.log.debug(s.threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads');
         return OCF.NOT_RUNNING;
@@ -100,7 +100,7 @@ export async function start(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
       await systemdStart(ctx, mode);
       break;
   }
-  const threads = await readThreads(sys);
+  const threads = readThreads(sys);
   if (threads === undefined || threads <= 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to start NFS server: ${THREADS}`);
   await notifyClients(ctx, sys, v.notifyCmd, statd.dir, owner);
   log.info('NFS server started');
@@ -115,10 +115,10 @@ export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfSt
   log.info('Stopping NFS server ...');
 
   // Back up the monitor list into sm.ha while it is still reachable (the infodir bound).
-  const bound = (await bindState(ctx, await mounts(sys))).state;
+  const bound = (await bindState(ctx, mounts(sys))).state;
   if (params.nfs_shared_infodir === '' || bound === 'ours') {
     try {
-      const running = await statdProcess(ctx);
+      const running = statdProcess(ctx);
       const statd = await detectStatdDir(sys, running === undefined ? {} : { statdArgv: running.argv });
       await snapshotToHa(sys, statd.dir, statdOwner(await sys.readFileIfExists('/etc/passwd').catch(() => null)));
     } catch (e) {

@@ -25,7 +25,7 @@ async function ok(ctx: NfsCtx, argv: string[]): Promise<boolean> {
 
 const rpcbindUp = (ctx: NfsCtx): Promise<boolean> => ok(ctx, ['rpcinfo']);
 const statdRegistered = (ctx: NfsCtx): Promise<boolean> => ok(ctx, ['rpcinfo', '-t', 'localhost', '100024']);
-const mountdRuns = async (ctx: NfsCtx): Promise<boolean> => (await findProcs(ctx.sys, ['rpc.mountd'])).length > 0;
+const mountdRuns = (ctx: NfsCtx): Promise<boolean> => Promise.resolve(findProcs(ctx.sys, ['rpc.mountd']).length > 0);
 const unitActive = async (ctx: NfsCtx, name: string): Promise<boolean> => (await systemctl(ctx, 'status', name)).exitCode === 0;
 
 // Polls `check` every second until it holds; throws when the deadline comes first.
@@ -53,7 +53,7 @@ export async function systemdStatus(ctx: NfsCtx, mode: SystemdMode): Promise<Ocf
   const r = await systemctl(ctx, 'is-active', 'nfs-server');
   if (r.exitCode === 3) return OCF.NOT_RUNNING;
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `systemctl is-active nfs-server.service: rc ${String(r.exitCode)}`);
-  const threads = await readThreads(ctx.sys);
+  const threads = readThreads(ctx.sys);
   if (threads === undefined) throw new OcfError(OCF.ERR_GENERIC, 'nfs-server.service is active but /proc/fs/nfsd/threads is unreadable');
   if (threads === 0) return notRunning(ctx, 'nfsd is not running');
   if (!v4only && !(await unitActive(ctx, mode.lockUnit))) throw new OcfError(OCF.ERR_GENERIC, 'NFS server is up, but the locking daemons are down');
@@ -109,7 +109,7 @@ export async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopP
   if (r.exitCode !== 0) return [{ reason: 'Failed to stop NFS server' }];
   const problems: StopProblem[] = [];
   for (;;) {
-    const t = await readThreads(ctx.sys);
+    const t = readThreads(ctx.sys);
     if (t === undefined || t === 0) break;
     if (ctx.deadline.expired()) {
       problems.push({ reason: 'NFS server failed to stop: /proc/fs/nfsd/threads' });
@@ -131,7 +131,7 @@ export async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopP
     if (p !== undefined) problems.push(p);
   }
   if (!ctx.params.nfsv4_only && (await systemctl(ctx, 'stop', mode.lockUnit)).exitCode !== 0) problems.push({ reason: 'Failed to stop NFS locking daemons' });
-  if (await pipefsMounted(ctx)) {
+  if (pipefsMounted(ctx)) {
     await systemctl(ctx, 'stop', 'rpc-gssd');
     ctx.log.info('Stop: rpc-gssd');
   }

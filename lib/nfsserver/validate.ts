@@ -7,8 +7,8 @@ import { OCF, OcfError } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import type { ExecMode, NfsCtx } from './types.ts';
 
-export async function systemdIsPid1(sys: System): Promise<boolean> {
-  return (await sys.readFileIfExists('/proc/1/comm').catch(() => null))?.trim() === 'systemd';
+export function systemdIsPid1(sys: System): boolean {
+  return sys.readProcFile('/proc/1/comm')?.trim() === 'systemd';
 }
 
 function missing(program: string): OcfError {
@@ -32,7 +32,7 @@ export const UNIT_PATTERNS = ['nfs-*', 'rpc-*', 'nfsdcld*', 'fsidd*'] as const;
 // the daemons itself.
 export async function detectMode(ctx: NfsCtx): Promise<ExecMode> {
   const { sys, params, log } = ctx;
-  if (await systemdIsPid1(sys)) {
+  if (systemdIsPid1(sys)) {
     if (params.nfs_init_script !== '') log.debug(`systemd is running: nfs_init_script ${params.nfs_init_script} is not used`);
     if ((await sys.which('systemctl')) === null) throw missing('systemctl');
     const r = await sys.run(['systemctl', '--no-legend', 'list-unit-files', ...UNIT_PATTERNS]);
@@ -58,7 +58,7 @@ export async function detectMode(ctx: NfsCtx): Promise<ExecMode> {
 export async function notifyCommand(ctx: NfsCtx): Promise<string> {
   const given = ctx.env.raw.OCF_RESKEY_nfs_notify_cmd;
   const cmd = given !== undefined && given !== '' ? given : ((await ctx.sys.which('sm-notify')) ?? '/sbin/sm-notify');
-  const found = await ctx.sys.which(cmd);
+  const found = cmd === given || cmd === '/sbin/sm-notify' ? await ctx.sys.which(cmd) : cmd;
   if (found === null) throw missing(cmd);
   return found;
 }

@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { delimiter, join } from 'node:path';
 import type { FileStat, RunOptions, RunResult, System } from './types.ts';
 
@@ -118,13 +117,16 @@ export class NodeSystem implements System {
     }
   }
 
+  // Synchronous lookups: PATH directories are local, and a monitor that only checks its
+  // programs then never starts the thread pool.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async which(program: string): Promise<string | null> {
     if (this.#failHaveBinary) return null;
     const candidates = program.includes('/') ? [program] : (this.#env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, program));
     for (const c of candidates) {
       try {
-        await fsp.access(c, fs.constants.X_OK);
-        if ((await fsp.stat(c)).isFile()) return c;
+        fs.accessSync(c, fs.constants.X_OK);
+        if (fs.statSync(c).isFile()) return c;
       } catch {
         // not this one
       }
@@ -243,8 +245,33 @@ export class NodeSystem implements System {
     await fsp.chown(path, uid, gid);
   }
 
+  readProcFile(path: string): string | null {
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  readProcDir(path: string): string[] {
+    try {
+      return fs.readdirSync(path);
+    } catch {
+      return [];
+    }
+  }
+
+  readProcLink(path: string): string | null {
+    try {
+      return fs.readlinkSync(path);
+    } catch {
+      return null;
+    }
+  }
+
+  // Web Crypto's CSPRNG: loaded on first use, so that other actions do not pay for node:crypto.
   randomBytes(n: number): Uint8Array {
-    return new Uint8Array(randomBytes(n));
+    return globalThis.crypto.getRandomValues(new Uint8Array(n));
   }
 
   now(): number {

@@ -269,6 +269,22 @@ export class ScriptedSystem implements System {
     f.gid = gid;
   }
 
+  readProcFile(path: string): string | null {
+    const f = this.#get(this.#resolve(path));
+    return f === undefined || f.kind === 'dir' ? null : f.data;
+  }
+
+  readProcDir(path: string): string[] {
+    if (this.#get(path)?.kind !== 'dir') return [];
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    return [...this.files.keys()].filter((k) => k !== path && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();
+  }
+
+  readProcLink(path: string): string | null {
+    const f = this.#get(path);
+    return f?.kind === 'link' ? (f.target ?? null) : null;
+  }
+
   randomBytes(n: number): Uint8Array {
     const next = this.random.shift() ?? new Uint8Array(n);
     return next.slice(0, n);

@@ -58,10 +58,15 @@ export class Holder {
     return new Holder(dir, child, init, opts.uts ?? false);
   }
 
+  // The command prefix that enters the sandbox (nsenter), for argv run by others (the bench).
+  prefix(): string[] {
+    return ['/usr/bin/nsenter', '-t', String(this.#init), '-m', '-n', '-p', ...(this.#uts ? ['-u'] : []), '--'];
+  }
+
   // Runs argv inside the sandbox (absolute paths: the working directory is /).
   exec(argv: string[], env: Record<string, string> = {}, timeoutMs = 60000): Result {
-    const ns = ['-m', '-n', '-p', ...(this.#uts ? ['-u'] : [])];
-    const r = spawnSync('nsenter', ['-t', String(this.#init), ...ns, '--', ...argv], {
+    const [nsenter = '/usr/bin/nsenter', ...args] = this.prefix();
+    const r = spawnSync(nsenter, [...args, ...argv], {
       encoding: 'utf8',
       timeout: timeoutMs,
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
