@@ -6,7 +6,8 @@ import { detectStatdDir } from '../nfs/statd-dir.ts';
 import { readNfsConf } from '../nfs/nfsconf.ts';
 import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
 import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
-import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeV4Times } from './host.ts';
+import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { NFSCONF_DROPIN, writeConfDropin } from './nfsconf-dropin.ts';
 import { notifyClients } from './notify.ts';
 import { mergeFromHa, prepareStatdDir, refreshState, snapshotToHa, statdOwner } from './nsm.ts';
 import { systemdPipefsWanted, systemdPrepareBind, systemdScope, systemdStart, systemdStatus, systemdStop } from './systemd.ts';
@@ -80,6 +81,12 @@ export async function start(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   log.info('Starting NFS server ...');
   await ensureNfsdFs(ctx);
   await writeV4Times(ctx);
+  if (mode.kind !== 'direct') {
+    // The init script's and the units' daemons take their settings from nfs.conf.
+    const unknown = await writeConfDropin(sys, params, ctx.env.instance);
+    if (unknown.length > 0) log.warn(`nfsd_args: ${unknown.join(' ')} cannot be passed on through nfs.conf and is ignored`);
+    await writeLockdPorts(ctx);
+  }
   switch (mode.kind) {
     case 'direct':
       await directStart(ctx, pipefs, conf);
@@ -150,6 +157,7 @@ export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfSt
   if (!(await stopLocking(ctx))) problems.push({ reason: 'Failed to stop NFS locking daemons' });
   const busy = await unmountAll(ctx);
   if (mode.kind === 'systemd') await systemdScope(ctx, mode, '');
+  if (mode.kind !== 'direct') await sys.remove(NFSCONF_DROPIN).catch(() => false);
   const first = problems[0];
   // The upstream reason first (admins and tests match it), then the cause when one is known.
   if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to unmount a bind mount${first === undefined ? '' : ` (${first.reason})`}`);
