@@ -29,6 +29,32 @@ function healthy(): ExpectedCall[] {
   ];
 }
 
+// After rpcbind answers: the units from mountd to nfs-server, each waited for (statd unit already up).
+function unitsUp(m: Machine): ExpectedCall[] {
+  return [
+    sc('start', 'nfs-mountd.service', { effect: () => m.proc(70, ['/usr/sbin/rpc.mountd']) }),
+    sc('start', 'nfs-idmapd.service'),
+    sc('status', 'nfs-idmapd.service'),
+    sc('start', 'rpc-statd.service'),
+    { argv: ['rpcinfo', '-t', 'localhost', '100024'] },
+    sc('start', 'nfs-server.service', { effect: () => m.threads(8) }),
+  ];
+}
+
+// stop after nfs-server.service: statd verified unregistered, idmapd, mountd, nfsdcld verified down, the lock unit.
+function unitsDown(m: Machine, idmapdStays = false): ExpectedCall[] {
+  return [
+    sc('stop', 'rpc-statd.service', { effect: () => m.gone(60) }),
+    { argv: ['rpcinfo', '-t', 'localhost', '100024'], exitCode: 1 },
+    sc('stop', 'nfs-idmapd.service'),
+    sc('status', 'nfs-idmapd.service', { exitCode: idmapdStays ? 0 : 3 }),
+    sc('stop', 'nfs-mountd.service', { effect: () => m.gone(70) }),
+    sc('stop', 'nfsdcld.service'),
+    sc('status', 'nfsdcld.service', { exitCode: 3 }),
+    sc('stop', 'rpc-statd.service'),
+  ];
+}
+
 describe('nfsserver, systemd mode', () => {
   it('picks nfs-lock.service where it exists (mode 2), else rpc-statd.service (mode 3)', async () => {
     const m = running(machine());
@@ -94,12 +120,7 @@ describe('nfsserver, systemd mode', () => {
       { argv: ['rpcinfo'] },
       sc('status', 'rpc-statd.service', { exitCode: 3 }),
       sc('start', 'rpc-statd.service'),
-      sc('start', 'nfs-mountd.service', { effect: () => m.proc(70, ['/usr/sbin/rpc.mountd']) }),
-      sc('start', 'nfs-idmapd.service'),
-      sc('status', 'nfs-idmapd.service'),
-      sc('start', 'rpc-statd.service'),
-      { argv: ['rpcinfo', '-t', 'localhost', '100024'] },
-      sc('start', 'nfs-server.service', { effect: () => m.threads(8) }),
+      ...unitsUp(m),
     );
     expect((await act(m, 'start', { ...P, nfs_no_notify: 'true' })).code).toBe(0);
     m.done();
@@ -125,14 +146,7 @@ describe('nfsserver, systemd mode', () => {
     m.expect(
       list(),
       sc('stop', 'nfs-server.service', { effect: () => m.threads(0) }),
-      sc('stop', 'rpc-statd.service', { effect: () => m.gone(60) }),
-      { argv: ['rpcinfo', '-t', 'localhost', '100024'], exitCode: 1 },
-      sc('stop', 'nfs-idmapd.service'),
-      sc('status', 'nfs-idmapd.service', { exitCode: 3 }),
-      sc('stop', 'nfs-mountd.service', { effect: () => m.gone(70) }),
-      sc('stop', 'nfsdcld.service'),
-      sc('status', 'nfsdcld.service', { exitCode: 3 }),
-      sc('stop', 'rpc-statd.service'),
+      ...unitsDown(m),
       run.umountBind(m),
     );
     expect((await act(m, 'stop', P)).code).toBe(0);
@@ -141,18 +155,10 @@ describe('nfsserver, systemd mode', () => {
 
   it('stop: a helper unit that stays up fails the stop with its name', async () => {
     const m = running(machine());
-    m.gone(60);
     m.expect(
       list(),
       sc('stop', 'nfs-server.service', { effect: () => m.threads(0) }),
-      sc('stop', 'rpc-statd.service'),
-      { argv: ['rpcinfo', '-t', 'localhost', '100024'], exitCode: 1 },
-      sc('stop', 'nfs-idmapd.service'),
-      sc('status', 'nfs-idmapd.service'),
-      sc('stop', 'nfs-mountd.service', { effect: () => m.gone(70) }),
-      sc('stop', 'nfsdcld.service'),
-      sc('status', 'nfsdcld.service', { exitCode: 3 }),
-      sc('stop', 'rpc-statd.service'),
+      ...unitsDown(m, true),
       run.umountBind(m),
     );
     expect(await act(m, 'stop', P)).toMatchObject({ code: 1, reason: 'Failed to stop nfs-idmapd' });
@@ -205,12 +211,7 @@ describe('nfs_server_scope under systemd', () => {
       sc('start', 'rpcbind.service'),
       { argv: ['rpcinfo'] },
       sc('status', 'rpc-statd.service'),
-      sc('start', 'nfs-mountd.service', { effect: () => m.proc(70, ['rpc.mountd']) }),
-      sc('start', 'nfs-idmapd.service'),
-      sc('status', 'nfs-idmapd.service'),
-      sc('start', 'rpc-statd.service'),
-      { argv: ['rpcinfo', '-t', 'localhost', '100024'] },
-      sc('start', 'nfs-server.service', { effect: () => m.threads(8) }),
+      ...unitsUp(m),
     );
     expect((await act(m, 'start', { nfs_no_notify: 'true', nfs_server_scope: 'nfs.example' })).code).toBe(0);
     m.done();
@@ -220,14 +221,7 @@ describe('nfs_server_scope under systemd', () => {
     m.expect(
       list(),
       sc('stop', 'nfs-server.service', { effect: () => m.threads(0) }),
-      sc('stop', 'rpc-statd.service'),
-      { argv: ['rpcinfo', '-t', 'localhost', '100024'], exitCode: 1 },
-      sc('stop', 'nfs-idmapd.service'),
-      sc('status', 'nfs-idmapd.service', { exitCode: 3 }),
-      sc('stop', 'nfs-mountd.service', { effect: () => m.gone(70) }),
-      sc('stop', 'nfsdcld.service'),
-      sc('status', 'nfsdcld.service', { exitCode: 3 }),
-      sc('stop', 'rpc-statd.service'),
+      ...unitsDown(m),
       { argv: ['systemctl', 'daemon-reload'] },
     );
     expect((await act(m, 'stop', { nfs_server_scope: 'nfs.example' })).code).toBe(0);
