@@ -118,13 +118,16 @@ export class NodeSystem implements System {
     }
   }
 
+  // Synchronous lookups: PATH directories are local, and a monitor that only checks its
+  // programs then never starts the thread pool.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async which(program: string): Promise<string | null> {
     if (this.#failHaveBinary) return null;
     const candidates = program.includes('/') ? [program] : (this.#env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, program));
     for (const c of candidates) {
       try {
-        await fsp.access(c, fs.constants.X_OK);
-        if ((await fsp.stat(c)).isFile()) return c;
+        fs.accessSync(c, fs.constants.X_OK);
+        if (fs.statSync(c).isFile()) return c;
       } catch {
         // not this one
       }
@@ -236,6 +239,48 @@ export class NodeSystem implements System {
 
   localAddresses(): string[] {
     return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await fsp.readFile(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await fsp.writeFile(path, data, { mode: opts.mode });
+  }
+
+  readProcFile(path: string): string | null {
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  readProcDir(path: string): string[] {
+    try {
+      return fs.readdirSync(path);
+    } catch {
+      return [];
+    }
+  }
+
+  readProcLink(path: string): string | null {
+    try {
+      return fs.readlinkSync(path);
+    } catch {
+      return null;
+    }
+  }
+
+  // Web Crypto's CSPRNG: loaded on first use, so that other actions do not pay for node:crypto.
+  randomBytes(n: number): Uint8Array {
+    return globalThis.crypto.getRandomValues(new Uint8Array(n));
   }
 
   now(): number {

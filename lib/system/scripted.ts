@@ -35,6 +35,8 @@ interface FakeFile {
   target?: string;
   rdev?: number;
   ino: number;
+  // Binary content (writeBytes); readFile sees it as latin1 text.
+  bytes?: Uint8Array;
 }
 
 export class ScriptedSystem implements System {
@@ -52,6 +54,8 @@ export class ScriptedSystem implements System {
   addresses: string[] = ['127.0.0.1', '::1'];
   tty = false;
   host = 'node1';
+  // What randomBytes returns next (each call takes the next entry; then zero bytes).
+  readonly random: Uint8Array[] = [];
   #script: ExpectedCall[];
   #n = 0;
   #clock: number;
@@ -183,7 +187,7 @@ export class ScriptedSystem implements System {
       mode: f.mode,
       uid: f.uid ?? 0,
       gid: f.gid ?? 0,
-      size: f.data.length,
+      size: f.bytes?.length ?? f.data.length,
       dev: 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
@@ -271,6 +275,39 @@ export class ScriptedSystem implements System {
 
   localAddresses(): string[] {
     return [...this.addresses];
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    await Promise.resolve();
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') return null;
+    return f.bytes !== undefined ? new Uint8Array(f.bytes) : new TextEncoder().encode(f.data);
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await Promise.resolve();
+    this.file(path, Array.from(data, (b) => String.fromCharCode(b)).join(''), 'file', { bytes: new Uint8Array(data), ...(opts.mode === undefined ? {} : { mode: opts.mode }) });
+  }
+
+  readProcFile(path: string): string | null {
+    const f = this.#get(this.#resolve(path));
+    return f === undefined || f.kind === 'dir' ? null : f.data;
+  }
+
+  readProcDir(path: string): string[] {
+    if (this.#get(path)?.kind !== 'dir') return [];
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    return [...this.files.keys()].filter((k) => k !== path && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();
+  }
+
+  readProcLink(path: string): string | null {
+    const f = this.#get(path);
+    return f?.kind === 'link' ? (f.target ?? null) : null;
+  }
+
+  randomBytes(n: number): Uint8Array {
+    const next = this.random.shift() ?? new Uint8Array(n);
+    return next.slice(0, n);
   }
 
   now(): number {

@@ -75,6 +75,18 @@ export interface System {
 
   // Network: the addresses configured on this host's interfaces (in its network namespace).
   localAddresses(): string[];
+  // Binary files (the NSM state number is 4 raw bytes). readBytes: null when the file does not exist.
+  readBytes(path: string): Promise<Uint8Array | null>;
+  writeBytes(path: string, data: Uint8Array, opts?: { mode?: number }): Promise<void>;
+  // Cryptographically random bytes (scriptable in tests).
+  randomBytes(n: number): Uint8Array;
+  // Kernel pseudo-files (/proc, /sys, the nfsd filesystem) and small files on tmpfs (/run pid
+  // files), read synchronously: they never block, and a recurring monitor cannot afford the
+  // thread pool's start-up for a handful of tiny reads. null (or []) when missing or
+  // unreadable. Not for files on disk or network filesystems (a hung mount would block).
+  readProcFile(path: string): string | null;
+  readProcDir(path: string): string[];
+  readProcLink(path: string): string | null;
 
   // Time
   now(): number;
