@@ -45,6 +45,17 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+// O_DIRECT needs a buffer aligned to the device's logical block size, and Node's Buffers give
+// no alignment guarantee. The memory of a WebAssembly.Memory is allocated by pages (mmap), so a
+// view on it starts on a page boundary: aligned for every block size up to the page size.
+// (The ES2024 lib has no WebAssembly typings; this is the one constructor used.)
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
+
+function alignedBuffer(length: number): Buffer {
+  const pages = Math.max(1, Math.ceil(length / 65536));
+  return Buffer.from(new WasmMemory({ initial: pages, maximum: pages }).buffer, 0, length);
+}
+
 export interface NodeSystemOptions {
   // Environment of child processes (see childEnv).
   readonly env: Readonly<Record<string, string>>;
@@ -223,6 +234,40 @@ export class NodeSystem implements System {
   async copyFile(from: string, to: string): Promise<void> {
     const fse = await import('fs-extra');
     await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
+  }
+
+  async readDirect(path: string, length: number): Promise<Uint8Array> {
+    const buf = alignedBuffer(length);
+    const fh = await fsp.open(path, fs.constants.O_RDONLY | fs.constants.O_DIRECT);
+    try {
+      let off = 0;
+      while (off < length) {
+        const { bytesRead } = await fh.read(buf, off, length - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return Uint8Array.prototype.slice.call(buf, 0, off);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void> {
+    const bytes = Buffer.from(data, 'utf8');
+    const length = Math.max(4096, Math.ceil(bytes.length / 4096) * 4096);
+    const buf = alignedBuffer(length);
+    buf.fill(0);
+    bytes.copy(buf);
+    const c = fs.constants;
+    const flags = c.O_WRONLY | c.O_CREAT | c.O_TRUNC | c.O_SYNC | (opts.direct ? c.O_DIRECT : 0);
+    const fh = await fsp.open(path, flags, 0o644);
+    try {
+      let off = 0;
+      while (off < length) off += (await fh.write(buf, off, length - off, off)).bytesWritten;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   }
 
   now(): number {

@@ -32,6 +32,8 @@ interface FakeFile {
   mode: number;
   target?: string;
   rdev?: number;
+  // st_dev of the file (default 1).
+  dev?: number;
   ino: number;
 }
 
@@ -46,6 +48,10 @@ export class ScriptedSystem implements System {
   // Processes the fake machine has; kill(pid, 0) reports them alive.
   readonly alive = new Set<number>();
   programs = new Set<string>();
+  // Paths whose readDirect/writeDurable fail with this error code (EIO, EROFS...).
+  readonly ioErrors = new Map<string, string>();
+  // Every writeDurable call, in order.
+  readonly durableWrites: { path: string; direct: boolean }[] = [];
   tty = false;
   host = 'node1';
   #script: ExpectedCall[];
@@ -179,7 +185,7 @@ export class ScriptedSystem implements System {
       mode: f.mode,
       uid: 0,
       size: f.data.length,
-      dev: 1,
+      dev: f.dev ?? 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
       mtimeMs: this.#clock,
@@ -241,6 +247,30 @@ export class ScriptedSystem implements System {
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
     this.files.set(to, { ...f, ino: this.#ino++ });
+  }
+
+  #ioError(path: string): void {
+    const code = this.ioErrors.get(path);
+    if (code !== undefined) throw Object.assign(new Error(`${code}: ${path}`), { code });
+  }
+
+  async readDirect(path: string, length: number): Promise<Uint8Array> {
+    await Promise.resolve();
+    this.#ioError(path);
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    const out = new Uint8Array(length);
+    out.set(new TextEncoder().encode(f.data).subarray(0, length));
+    return out;
+  }
+
+  async writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void> {
+    await Promise.resolve();
+    this.durableWrites.push({ path, direct: opts.direct });
+    this.#ioError(path);
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (this.#get(this.#resolve(parent))?.kind !== 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    this.file(path, data.padEnd(Math.max(4096, Math.ceil(data.length / 4096) * 4096), '\0'));
   }
 
   now(): number {

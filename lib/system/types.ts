@@ -67,6 +67,12 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  // Reads `length` bytes from the start of path with O_DIRECT (past the page cache, as
+  // `dd iflag=direct` does), into a page-aligned buffer. length: a multiple of 4096.
+  readDirect(path: string, length: number): Promise<Uint8Array>;
+  // Creates or truncates path and writes data padded with NULs to a multiple of 4096 bytes,
+  // opened O_SYNC (and O_DIRECT when `direct`), then fsyncs it (`dd oflag=direct,sync conv=fsync`).
+  writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void>;
 
   // Time
   now(): number;
