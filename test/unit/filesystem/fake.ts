@@ -189,7 +189,7 @@ export async function runFs(sys: FsMachine, action: string, params: Record<strin
 
 // Expected calls for a umount that succeeds (removes the top mount) or fails busy.
 export function umountOk(mp: string, force = false): ExpectedCall {
-  return { argv: force ? ['umount', '-f', mp] : ['umount', mp], effect: (s) => { (s as FsMachine).unmount(mp); } };
+  return { argv: force ? ['umount', '-f', mp] : ['umount', mp], effect: (s) => { asMachine(s).unmount(mp); } };
 }
 
 export function umountBusy(mp: string, force = false): ExpectedCall {
@@ -201,8 +201,14 @@ export function umountWhenFree(mp: string, force = false): ExpectedCall {
   return {
     argv: force ? ['umount', '-f', mp] : ['umount', mp],
     effect: (s) => {
-      const m = s as FsMachine;
+      const m = asMachine(s);
       if (m.procs.size === 0) m.unmount(mp);
     },
   };
+}
+
+// The machine a scripted effect runs on.
+export function asMachine(s: unknown): FsMachine {
+  if (!(s instanceof FsMachine)) throw new Error('effect ran on something other than an FsMachine');
+  return s;
 }

@@ -2,7 +2,7 @@
 // foreign device), one row per situation, each action against a scripted machine.
 import { describe, expect, it } from 'vitest';
 import type { ExpectedCall } from '../../../lib/system/scripted.ts';
-import { FsMachine, runFs } from './fake.ts';
+import { asMachine, FsMachine, runFs } from './fake.ts';
 
 type Action = 'probe' | 'monitor' | 'start' | 'stop' | 'validate-all';
 
@@ -22,7 +22,7 @@ const base = { device: LOOP, directory: '/mnt/a', fstype: 'ext4' };
 const withLoop = (m: FsMachine): void => { m.blockDevice(LOOP); };
 const mountCall = (dir: string, device = LOOP, fstype = 'ext4'): ExpectedCall => ({
   argv: ['mount', '-t', fstype, device, dir],
-  effect: (s) => { (s as FsMachine).mount({ mountPoint: dir, source: device, fstype, majmin: '7:0' }); },
+  effect: (s) => { asMachine(s).mount({ mountPoint: dir, source: device, fstype, majmin: '7:0' }); },
 });
 const flush: ExpectedCall = { argv: ['blockdev', '--flushbufs', LOOP] };
 
@@ -143,7 +143,7 @@ describe.each(ROWS)('exit-code matrix: $name', (row) => {
   it.each(ACTIONS)('%s', async (action) => {
     const m = new FsMachine([], row.calls?.[action] ?? []);
     row.setup?.(m);
-    const env = action === 'monitor' ? { OCF_RESKEY_CRM_meta_interval: '20000' } : {};
+    const env: Record<string, string> = action === 'monitor' ? { OCF_RESKEY_CRM_meta_interval: '20000' } : {};
     const r = await runFs(m, action === 'probe' ? 'monitor' : action, row.params, env);
     expect(r.code, r.stderr).toBe(row.expect[action]);
     m.done();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpectedCall } from '../../../lib/system/scripted.ts';
-import { FsMachine, runFs } from './fake.ts';
+import { asMachine, FsMachine, runFs } from './fake.ts';
 
 const LOOP = '/dev/loop0';
 const base = { device: LOOP, directory: '/mnt/a', fstype: 'ext4' };
 const flush: ExpectedCall = { argv: ['blockdev', '--flushbufs', LOOP] };
 const mounted = (dir: string, source = LOOP, fstype = 'ext4', options?: string): ((s: unknown) => void) => (s) => {
-  (s as FsMachine).mount({ mountPoint: dir, source, fstype, majmin: source.startsWith('/dev/loop') ? '7:0' : '0:77', options });
+  asMachine(s).mount({ mountPoint: dir, source, fstype, majmin: source.startsWith('/dev/loop') ? '7:0' : '0:77', options });
 };
 const mountCall = (argv: string[], source = LOOP, fstype = 'ext4'): ExpectedCall => ({ argv, effect: mounted(argv[argv.length - 1] ?? '', source, fstype) });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { unmountList } from '../../../lib/filesystem/actions.ts';
 import { MIN_ROUND_MS } from '../../../lib/filesystem/unmount.ts';
 import { readMounts } from '../../../lib/filesystem/mountinfo.ts';
-import { FsMachine, runFs } from './fake.ts';
+import { asMachine, FsMachine, runFs } from './fake.ts';
 
 const LOOP = '/dev/loop0';
 const base = { device: LOOP, directory: '/mnt/a', fstype: 'ext4' };
@@ -230,7 +230,7 @@ describe('stop', () => {
   it('with move: moves the mount aside and unmounts it there', async () => {
     const m = machine().dir('/mnt/.a');
     m.expect(
-      { argv: ['mount', '--move', '/mnt/a', '/mnt/.a'], effect: (s) => { const f = s as FsMachine; f.unmount('/mnt/a'); f.mount({ mountPoint: '/mnt/.a', source: LOOP, fstype: 'ext4', majmin: '7:0' }); } },
+      { argv: ['mount', '--move', '/mnt/a', '/mnt/.a'], effect: (s) => { const f = asMachine(s); f.unmount('/mnt/a'); f.mount({ mountPoint: '/mnt/.a', source: LOOP, fstype: 'ext4', majmin: '7:0' }); } },
       { argv: ['blockdev', '--flushbufs', LOOP] },
     );
     const r = await stop(m, { force_unmount: 'move' });
