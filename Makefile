@@ -68,7 +68,7 @@ test-integration: build
 	vitest run --project integration
 
 test-bats: build
-	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha bats --print-output-on-failure test/bats
+	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure test/bats
 
 bench: build
 	$(NODE) bench/run.ts
