@@ -384,6 +384,7 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
   const { res, mounts } = p;
+  logRunning(ctx, res);
   const os = ctx.raw.force_unmount === undefined || (ctx.raw.fast_stop ?? '') === '' ? await osRelease(ctx) : null;
   const force = forceUnmountOf(ctx, os);
   if (res.dir === '' || !(await ownMountAt(ctx, res, mounts, res.dir))) {
@@ -394,14 +395,12 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
       const moved = movedMountPoint(res.dir);
       if (moved !== res.dir && (await ownMountAt(ctx, res, mounts, moved))) {
         await requireTools(ctx, BASE_TOOLS);
-        logRunning(ctx, res);
         return stopMounted(ctx, res, moved, force, os);
       }
     }
     return OCF.SUCCESS;
   }
   await requireTools(ctx, BASE_TOOLS);
-  logRunning(ctx, res);
   if (ctx.env.checkLevel === 20) {
     const file = statusFile(ctx, res);
     if (!(await ctx.sys.remove(file).catch(() => false)) && (await ctx.sys.stat(file).catch(() => null)) !== null) {

@@ -190,3 +190,38 @@ describe('validate-all', () => {
     expect(r.code).toBe(6);
   });
 });
+
+describe('unresponsive storage', () => {
+  // A device or server that never answers: the I/O calls never resolve.
+  class Hung extends FsMachine {
+    override readDirect(): Promise<Uint8Array> {
+      return new Promise(() => undefined);
+    }
+    override writeDurable(): Promise<void> {
+      return new Promise(() => undefined);
+    }
+  }
+
+  it.each(['10', '20'])('depth %s answers 1 when the operation deadline comes, instead of hanging', async (level) => {
+    const m = new Hung([{ mountPoint: '/mnt/a', source: LOOP, fstype: 'ext4', majmin: '7:0' }]);
+    m.blockDevice(LOOP).dir('/mnt/a');
+    const r = await runFs(m, 'monitor', base, { ...recurring, OCF_CHECK_LEVEL: level, OCF_RESKEY_CRM_meta_timeout: '400' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no answer within the operation timeout');
+  });
+
+  it('depth 0 never touches the mounted filesystem (a dead NFS server cannot stall it)', async () => {
+    class Untouchable extends FsMachine {
+      override stat(path: string) {
+        if (path.startsWith('/mnt/n')) throw new Error(`touched ${path}`);
+        return super.stat(path);
+      }
+      override realpath(path: string) {
+        if (path.startsWith('/mnt/n')) throw new Error(`touched ${path}`);
+        return super.realpath(path);
+      }
+    }
+    const m = new Untouchable([{ mountPoint: '/mnt/n', source: 'srv:/e', fstype: 'nfs4' }]);
+    expect((await runFs(m, 'monitor', { device: 'srv:/e', directory: '/mnt/n/', fstype: 'nfs4' }, recurring)).code).toBe(0);
+  });
+});
