@@ -63,8 +63,9 @@ async function main(): Promise<number> {
       return OCF.ERR_ARGS;
     }
     name = first;
-    const { values, positionals } = parseArgs({ args: args.slice(1), options: { o: { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
-    for (const kv of values.o ?? []) {
+    const { values, positionals } = parseArgs({ args: args.slice(1), options: { o: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false });
+    for (const kv of (values.o ?? [])) {
+      if (typeof kv !== 'string') continue;
       const eq = kv.indexOf('=');
       if (eq <= 0) {
         process.stderr.write(`nfsha: -o wants name=value, got '${kv}'\n`);
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
     }
     env.OCF_ROOT ??= '/usr/lib/ocf';
     env.OCF_RESOURCE_INSTANCE ??= name;
-    args = positionals;
+    args = values.help === true ? ['--help'] : positionals;
   }
   const agent = findAgent(name);
   if (agent === undefined) return OCF.ERR_GENERIC;

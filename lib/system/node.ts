@@ -1,5 +1,5 @@
-// The real System: execa for processes (argv arrays, never a shell), fs-extra and node:fs for
-// files. execa and fs-extra are loaded on first use so that meta-data starts fast.
+// The real System: node:child_process for processes (argv arrays, never a shell), node:fs (and
+// fs-extra for copy/move) for files; everything beyond node:fs is loaded on first use.
 
 import * as fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
@@ -316,6 +316,10 @@ export class NodeSystem implements System {
     } finally {
       await cbfs.close(fd);
     }
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    await fsp.chmod(path, mode);
   }
 
   now(): number {

@@ -273,6 +273,13 @@ export class ScriptedSystem implements System {
     this.file(path, data.padEnd(Math.max(4096, Math.ceil(data.length / 4096) * 4096), '\0'));
   }
 
+  async chmod(path: string, mode: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(this.#resolve(path));
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.mode = mode;
+  }
+
   now(): number {
     return this.#clock;
   }

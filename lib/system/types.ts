@@ -73,6 +73,8 @@ export interface System {
   // Creates or truncates path and writes data padded with NULs to a multiple of 4096 bytes,
   // opened O_SYNC (and O_DIRECT when `direct`), then fsyncs it (`dd oflag=direct,sync conv=fsync`).
   writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void>;
+  // Sets the permission bits exactly (writeFile's mode is subject to the umask).
+  chmod(path: string, mode: number): Promise<void>;
 
   // Time
   now(): number;

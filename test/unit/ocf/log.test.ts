@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { makeLogger, strftime } from '../../../lib/ocf/log.ts';
+import { ScriptedSystem } from '../../../lib/system/scripted.ts';
+
+const TAG = 'Filesystem(fs1)[4242]';
+
+function setup(env: Record<string, string>, tty = false) {
+  const sys = new ScriptedSystem();
+  sys.tty = tty;
+  const log = makeLogger({ io: sys, env, tag: TAG });
+  return { sys, log };
+}
+
+describe('logging sinks', () => {
+  it('writes "TAG: LEVEL: msg" to stderr only, on a terminal', async () => {
+    const { sys, log } = setup({ HA_LOGFACILITY: 'daemon', HA_LOGFILE: '/var/log/x' }, true);
+    log.info('hello');
+    await log.flush();
+    expect(sys.stderr).toBe(`${TAG}: INFO: hello\n`);
+    expect(sys.files.has('/var/log/x')).toBe(false);
+    sys.done();
+  });
+
+  it('sends to syslog through logger with the facility and a priority per level', async () => {
+    const { sys, log } = setup({ HA_LOGFACILITY: 'local3' });
+    sys.expect(
+      { argv: ['logger', '-t', TAG, '-p', 'local3.err', '--', 'ERROR: bad'] },
+      { argv: ['logger', '-t', TAG, '-p', 'local3.warning', '--', 'WARNING: careful'] },
+      { argv: ['logger', '-t', TAG, '-p', 'local3.crit', '--', 'CRIT: worse'] },
+    );
+    log.err('bad');
+    log.warn('careful');
+    log.crit('worse');
+    await log.flush();
+    sys.done();
+    expect(sys.stderr).toBe('');
+  });
+
+  it('does not use syslog with HA_LOGFACILITY=none; falls back to stderr with a date', async () => {
+    const { sys, log } = setup({ HA_LOGFACILITY: 'none', HA_DATEFMT: '%Y ' });
+    log.warn('w');
+    await log.flush();
+    sys.done();
+    expect(sys.stderr).toBe('2026 WARNING: w\n');
+  });
+
+  it('appends to HA_LOGFILE in the shell agents format and to a distinct HA_DEBUGLOG', async () => {
+    const { sys, log } = setup({ HA_LOGFILE: '/log/pcmk', HA_DEBUGLOG: '/log/debug', HA_DATEFMT: '%Y ' });
+    log.info('Running start');
+    await log.flush();
+    expect(sys.files.get('/log/pcmk')?.data).toBe(`2026  ${TAG}:    INFO: Running start\n`);
+    expect(sys.files.get('/log/debug')?.data).toBe(`${TAG}:\t2026 INFO: Running start\n`);
+    expect(sys.stderr).toBe('');
+  });
+
+  it('drops debug lines unless HA_debug is set and not 0', async () => {
+    for (const [env, shown] of [[{}, false], [{ HA_debug: '0' }, false], [{ HA_debug: '1' }, true]] as const) {
+      const { sys, log } = setup({ ...env });
+      log.debug('details');
+      await log.flush();
+      expect(sys.stderr.includes('DEBUG: details')).toBe(shown);
+    }
+  });
+
+  it('sends debug lines to syslog at debug priority and to HA_DEBUGLOG, not to HA_LOGFILE', async () => {
+    const { sys, log } = setup({ HA_debug: '1', HA_LOGFACILITY: 'daemon', HA_LOGFILE: '/log/pcmk', HA_DEBUGLOG: '/log/debug' });
+    sys.expect({ argv: ['logger', '-t', TAG, '-p', 'daemon.debug', '--', 'DEBUG: d'] });
+    log.debug('d');
+    await log.flush();
+    sys.done();
+    expect(sys.files.has('/log/pcmk')).toBe(false);
+    expect(sys.files.get('/log/debug')?.data).toContain('DEBUG: d');
+  });
+
+  it('can keep a line off stderr (exit reasons are already there)', async () => {
+    const { sys, log } = setup({});
+    log.log('err', 'reason', { noStderr: true });
+    await log.flush();
+    expect(sys.stderr).toBe('');
+  });
+});
+
+describe('strftime', () => {
+  it('formats the HA_DATEFMT default', () => {
+    const d = new Date(2026, 0, 5, 7, 8, 9);
+    expect(strftime('%b %d %T ', d)).toBe('Jan 05 07:08:09 ');
+    expect(strftime('%F %e %% %Q', d)).toBe('2026-01-05  5 % %Q');
+  });
+});
