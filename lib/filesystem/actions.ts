@@ -4,7 +4,7 @@
 import { isTrue } from '../ocf/bool.ts';
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import {
-  distroDefaults, hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
+  hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
   type ForceUnmount, type Signal,
 } from './config.ts';
 import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
@@ -28,17 +28,12 @@ function op(ctx: FsContext): { action: string; isProbe: boolean } {
   return { action: ctx.env.action, isProbe: ctx.env.isProbe };
 }
 
-// force_unmount as configured (or the distribution default), warning about unknown words.
-function forceUnmountOf(ctx: FsContext, osRelease: string | null): ForceUnmount {
-  const given = ctx.raw.force_unmount;
-  const value = given ?? distroDefaults(osRelease, ctx.raw.fstype ?? '').forceUnmount;
-  const f = parseForceUnmount(value);
+// force_unmount as configured (default true on every distribution: docs/compat.md), warning
+// about unknown words.
+function forceUnmountOf(ctx: FsContext): ForceUnmount {
+  const f = parseForceUnmount(ctx.raw.force_unmount ?? 'true');
   for (const w of f.unknown) ctx.log.warn(`force_unmount: unknown modifier ${w} ignored`);
   return f;
-}
-
-async function osRelease(ctx: FsContext): Promise<string | null> {
-  return (await ctx.sys.readFileIfExists('/etc/os-release').catch(() => null)) ?? (await ctx.sys.readFileIfExists('/usr/lib/os-release').catch(() => null));
 }
 
 // mount and umount are needed by start and stop; the probe never needs a tool (it reads
@@ -224,7 +219,7 @@ export async function validateAll(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
   await requireTools(ctx, BASE_TOOLS);
-  forceUnmountOf(ctx, null);
+  forceUnmountOf(ctx);
   signalsOf(ctx, 'term_signals', 'TERM', true);
   signalsOf(ctx, 'kill_signals', 'KILL', true);
   signalDelayOf(ctx, true);
@@ -302,7 +297,7 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
     ctx.log.err(`There is one or more mounts mounted under ${res.mountPoint}.`);
     throw new OcfError(OCF.ERR_CONFIGURED, `There is one or more mounts mounted under ${res.mountPoint}.`);
   }
-  const force = forceUnmountOf(ctx, null);
+  const force = forceUnmountOf(ctx);
   if (force.move) {
     const moved = await movedLeftover(ctx, res, mounts);
     if (moved !== undefined) throw new OcfError(OCF.ERR_GENERIC, `move_before_umount=true and ${moved} status is [${String(OCF.SUCCESS)}]`);
@@ -385,8 +380,7 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
   if ('done' in p) return p.done;
   const { res, mounts } = p;
   logRunning(ctx, res);
-  const os = ctx.raw.force_unmount === undefined || (ctx.raw.fast_stop ?? '') === '' ? await osRelease(ctx) : null;
-  const force = forceUnmountOf(ctx, os);
+  const force = forceUnmountOf(ctx);
   if (res.dir === '' || !(await ownMountAt(ctx, res, mounts, res.dir))) {
     const top = res.dir === '' ? undefined : mountAt(mounts, res.dir);
     if (top !== undefined) ctx.log.debug(foreignMessage(top, res));
@@ -395,7 +389,7 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
       const moved = movedMountPoint(res.dir);
       if (moved !== res.dir && (await ownMountAt(ctx, res, mounts, moved))) {
         await requireTools(ctx, BASE_TOOLS);
-        return stopMounted(ctx, res, moved, force, os);
+        return stopMounted(ctx, res, moved, force);
       }
     }
     return OCF.SUCCESS;
@@ -419,7 +413,7 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
       } else if (r !== undefined) ctx.log.warn(`mount --move ${res.dir} ${moved}: ${r.stderr.trim()}`);
     }
   }
-  return stopMounted(ctx, res, dir, force, os);
+  return stopMounted(ctx, res, dir, force);
 }
 
 // The mount points a stop unmounts, in order: everything below dir (deepest first), then the
@@ -437,9 +431,8 @@ export function unmountList(mounts: readonly MountEntry[], dir: string, otherMou
 }
 
 // Unmounts the list in one budget; the result is that of dir itself.
-async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: ForceUnmount, os: string | null): Promise<OcfStatus> {
-  const fastRaw = ctx.raw.fast_stop ?? '';
-  const fast = fastRaw === '' ? distroDefaults(os, res.fstype).fastStop : isTrue(fastRaw);
+async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: ForceUnmount): Promise<OcfStatus> {
+  const fast = isTrue(ctx.raw.fast_stop);
   const budget = fast ? FAST_STOP_MS : (ctx.env.timeoutMs ?? DEFAULT_STOP_MS);
   const endAt = Math.min(ctx.deadline.startedAt + budget, ctx.sys.now() + ctx.deadline.remaining());
 

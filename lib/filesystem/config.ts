@@ -200,26 +200,3 @@ export function parseRunFsck(value: string): { policy: FsckPolicy; invalid: bool
   if (value === '' || value === 'auto') return { policy: 'auto', invalid: false };
   return { policy: 'auto', invalid: true };
 }
-
-// ---------------------------------------------------------------------------------------------
-// distribution defaults (filesystem.md §1.1)
-
-// From os-release text: whether this is a Red Hat family system and its major version.
-export function redHatMajor(osRelease: string): number | undefined {
-  const field = (key: string): string | undefined => {
-    const m = new RegExp(`^${key}=(.*)$`, 'm').exec(osRelease);
-    return m?.[1]?.trim().replace(/^["']|["']$/g, '');
-  };
-  const id = (field('ID') ?? '').toLowerCase();
-  if (!['almalinux', 'centos', 'fedora', 'ol', 'rhel', 'redhat', 'rocky', 'scientific'].includes(id)) return undefined;
-  const major = /^([0-9]+)/.exec(field('VERSION_ID') ?? '');
-  return major ? Number(major[1]) : 0;
-}
-
-// The defaults of fast_stop and force_unmount when they are not set.
-export function distroDefaults(osRelease: string | null, fstype: string): { fastStop: boolean; forceUnmount: string } {
-  const major = osRelease === null ? undefined : redHatMajor(osRelease);
-  const forceUnmount = major !== undefined && major >= 9 ? 'safe' : 'true';
-  const fastStop = fstype !== 'gfs2' && major !== undefined && major < 9;
-  return { fastStop, forceUnmount };
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  deviceLabel, distroDefaults, hasOptionWord, isNonBlockType, isRootDir, movedMountPoint, parseDevice, parseForceUnmount, parseRunFsck,
-  parseSignalDelay, parseSignals, redHatMajor, stripTrailingSlashes,
+  deviceLabel, hasOptionWord, isNonBlockType, isRootDir, movedMountPoint, parseDevice, parseForceUnmount, parseRunFsck,
+  parseSignalDelay, parseSignals, stripTrailingSlashes,
 } from '../../../lib/filesystem/config.ts';
 import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck } from '../../../lib/filesystem/fstypes.ts';
 
@@ -115,17 +115,6 @@ describe('signals, delay, fsck', () => {
   it('checks ext2, btrfs, unknown and empty types under auto, not journaling or network ones', () => {
     for (const t of ['ext2', 'btrfs', '', 'msdos']) expect(needsAutoFsck(t)).toBe(true);
     for (const t of ['ext4', 'ext3', 'xfs', 'nfs', 'tmpfs', 'none', 'gfs2']) expect(needsAutoFsck(t)).toBe(false);
-  });
-});
-
-describe('distribution defaults', () => {
-  it('uses safe on RHEL 9 and later, fast_stop on older RHEL, nothing elsewhere', () => {
-    expect(distroDefaults('ID="rhel"\nVERSION_ID="9.3"\n', 'xfs')).toEqual({ fastStop: false, forceUnmount: 'safe' });
-    expect(distroDefaults('ID=centos\nVERSION_ID="8"\n', 'xfs')).toEqual({ fastStop: true, forceUnmount: 'true' });
-    expect(distroDefaults('ID=centos\nVERSION_ID="8"\n', 'gfs2')).toEqual({ fastStop: false, forceUnmount: 'true' });
-    expect(distroDefaults('ID=debian\nVERSION_ID="12"\n', 'ext4')).toEqual({ fastStop: false, forceUnmount: 'true' });
-    expect(distroDefaults(null, 'ext4')).toEqual({ fastStop: false, forceUnmount: 'true' });
-    expect(redHatMajor('ID=fedora\nVERSION_ID=40\n')).toBe(40);
   });
 });
 

@@ -60,7 +60,6 @@ export class FsMachine extends ScriptedSystem {
     this.file('/usr/lib/ocf', '', 'dir');
     this.file('/proc/filesystems', 'nodev\ttmpfs\n\text4\n\txfs\n\tbtrfs\nnodev\toverlay\n');
     this.file('/proc/1/comm', 'init\n');
-    this.file('/etc/os-release', 'ID=debian\nVERSION_ID="12"\n');
     for (const p of ['mount', 'umount', 'fsck', 'modprobe', 'blockdev', 'blkid']) this.programs.add(p);
     this.sync();
   }
