@@ -23,6 +23,9 @@ export interface HolderQuery {
   readonly mounts: readonly MountEntry[];
   // Never reported: this process, and PID 1 (signalling init is never what anyone wants).
   readonly selfPid: number;
+  // Whether a reference of a process in another mount namespace may be stat'ed. Not on a
+  // network filesystem: a stat there waits for a server that may be gone.
+  readonly statOtherNs?: boolean;
 }
 
 type Sys = Pick<System, 'readdir' | 'readlink' | 'readFileIfExists' | 'stat'>;
@@ -113,6 +116,7 @@ export async function findHolders(sys: Sys, q: HolderQuery): Promise<number[]> {
       }
       return undefined;
     }
+    if (q.statOtherNs === false) return undefined;
     for (let i = 0; i < links.length; i++) {
       const t = targets[i];
       const l = links[i];

@@ -121,7 +121,7 @@ async function phase(env: Env, sub: string, signals: readonly Signal[], forced: 
         const mounts = await readMounts(env.sys);
         const entry = mountAt(mounts, sub);
         if (entry === undefined) break;
-        const pids = await findHolders(env.sys, { policy: s.policy, mountPoint: sub, entry, mounts, selfPid: env.sys.pid });
+        const pids = await findHolders(env.sys, { policy: s.policy, mountPoint: sub, entry, mounts, selfPid: env.sys.pid, statOtherNs: !s.network });
         if (pids.length === 0) continue;
         await signalAll(env, pids, sig, s);
         signalled = [...new Set([...signalled, ...pids])];

@@ -65,6 +65,11 @@ describe('findHolders', () => {
     const found = await holders(sys, 'fuser', '/mnt/a');
     expect(found).toContain(20);
     expect(found).not.toContain(21);
+    // Never stat'ed on a network filesystem (a dead server would block the stat).
+    const mounts = await readMounts(sys);
+    const entry = mountAt(mounts, '/mnt/a');
+    if (entry === undefined) throw new Error('not mounted');
+    expect(await findHolders(sys, { policy: 'fuser', mountPoint: '/mnt/a', entry, mounts, selfPid: sys.pid, statOtherNs: false })).not.toContain(20);
   });
 
   it('falls back to /proc/<pid>/maps when map_files is not readable', () => {
