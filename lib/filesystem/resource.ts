@@ -25,7 +25,6 @@ export async function bounded<T>(ctx: Pick<FsContext, 'deadline'>, what: string,
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => { reject(new OcfError(OCF.ERR_GENERIC, `${what}: no answer within the operation timeout`)); }, ctx.deadline.remaining());
-    timer.unref();
   });
   try {
     return await Promise.race([op, limit]);
