@@ -34,6 +34,8 @@ interface FakeFile {
   gid?: number;
   target?: string;
   rdev?: number;
+  // st_dev of the file (default 1).
+  dev?: number;
   ino: number;
   // Binary content (writeBytes); readFile sees it as latin1 text.
   bytes?: Uint8Array;
@@ -52,6 +54,10 @@ export class ScriptedSystem implements System {
   programs = new Set<string>();
   // What localAddresses() reports.
   addresses: string[] = ['127.0.0.1', '::1'];
+  // Paths whose readDirect/writeDurable fail with this error code (EIO, EROFS...).
+  readonly ioErrors = new Map<string, string>();
+  // Every writeDurable call, in order.
+  readonly durableWrites: { path: string; direct: boolean }[] = [];
   tty = false;
   host = 'node1';
   // What randomBytes returns next (each call takes the next entry; then zero bytes).
@@ -188,7 +194,7 @@ export class ScriptedSystem implements System {
       uid: f.uid ?? 0,
       gid: f.gid ?? 0,
       size: f.bytes?.length ?? f.data.length,
-      dev: 1,
+      dev: f.dev ?? 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
       mtimeMs: this.#clock,
@@ -264,6 +270,30 @@ export class ScriptedSystem implements System {
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
     f.uid = uid;
     f.gid = gid;
+  }
+
+  #ioError(path: string): void {
+    const code = this.ioErrors.get(path);
+    if (code !== undefined) throw Object.assign(new Error(`${code}: ${path}`), { code });
+  }
+
+  async readDirect(path: string, length: number): Promise<Uint8Array> {
+    await Promise.resolve();
+    this.#ioError(path);
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    const out = new Uint8Array(length);
+    out.set(new TextEncoder().encode(f.data).subarray(0, length));
+    return out;
+  }
+
+  async writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void> {
+    await Promise.resolve();
+    this.durableWrites.push({ path, direct: opts.direct });
+    this.#ioError(path);
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (this.#get(this.#resolve(parent))?.kind !== 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    this.file(path, data.padEnd(Math.max(4096, Math.ceil(data.length / 4096) * 4096), '\0'));
   }
 
   async chmod(path: string, mode: number): Promise<void> {

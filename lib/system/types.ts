@@ -70,6 +70,12 @@ export interface System {
   copyFile(from: string, to: string): Promise<void>;
   // Ownership of a path (not following a final symlink: lchown).
   chown(path: string, uid: number, gid: number): Promise<void>;
+  // Reads `length` bytes from the start of path with O_DIRECT (past the page cache, as
+  // `dd iflag=direct` does), into a page-aligned buffer. length: a multiple of 4096.
+  readDirect(path: string, length: number): Promise<Uint8Array>;
+  // Creates or truncates path and writes data padded with NULs to a multiple of 4096 bytes,
+  // opened O_SYNC (and O_DIRECT when `direct`), then fsyncs it (`dd oflag=direct,sync conv=fsync`).
+  writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void>;
   // Sets the permission bits exactly (writeFile's mode is subject to the umask).
   chmod(path: string, mode: number): Promise<void>;
 
