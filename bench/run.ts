@@ -75,7 +75,7 @@ if (!existsSync(BINARY)) {
 const WAIT4 = buildWait4();
 const cases = (await loadCases()).filter((c) => filter === undefined || c.name.includes(filter));
 const results: unknown[] = [];
-const header = `${'case'.padEnd(34)} ${'side'.padEnd(8)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   ours/upstream`;
+const header = `${'case'.padEnd(46)} ${'side'.padEnd(8)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   ours/upstream`;
 process.stdout.write(`${header}\n${'-'.repeat(header.length + 8)}\n`);
 for (const c of cases) {
   const dir = mkdtempSync(join(tmpdir(), 'nfsha-bench-'));
@@ -107,7 +107,7 @@ for (const c of cases) {
     for (const [side, r] of [['ours', o], ['upstream', u]] as const) {
       if (r === undefined) continue;
       const ratio = side === 'ours' && u !== undefined ? `wall ${(r.wall / u.wall).toFixed(2)}  cpu ${u.cpu > 0 ? (r.cpu / u.cpu).toFixed(2) : 'n/a'}` : '';
-      process.stdout.write(`${(side === 'ours' ? c.name : '').padEnd(34)} ${side.padEnd(8)} ${r.rc.padStart(3)} ${r.wall.toFixed(1).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ${r.rss.toFixed(1).padStart(7)}   ${ratio}\n`);
+      process.stdout.write(`${(side === 'ours' ? c.name : '').padEnd(46)} ${side.padEnd(8)} ${r.rc.padStart(3)} ${r.wall.toFixed(1).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ${r.rss.toFixed(1).padStart(7)}   ${ratio}\n`);
     }
     if (c.expect !== undefined && o !== undefined && o.rc !== String(c.expect)) process.stdout.write(`  ! ours exited ${o.rc}, expected ${String(c.expect)}\n`);
     results.push({ name: c.name, runs, ours: o, upstream: u });
