@@ -7,18 +7,10 @@
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
+load ../lib/bats-common
 
 setup_file() {
-  : "${NFSHA_BIN:=$BATS_TEST_DIRNAME/../../dist/nfsha}"
-  export NFSHA_BIN
-  export SANDBOX="$BATS_TEST_DIRNAME/../lib/sandbox.sh"
-  # ocf-tester runs meta-data as nobody: everything on the way must be world-traversable.
-  PUB=$(mktemp -d /tmp/nfsha-exportfs-bats.XXXXXX)
-  export PUB
-  chmod 755 "$PUB"
-  mkdir -p "$PUB/ocf/resource.d/nfsha"
-  chmod -R 755 "$PUB/ocf"
-  install -m 0755 "$NFSHA_BIN" "$PUB/ocf/resource.d/nfsha/exportfs"
+  nfsha_public_install exportfs
 }
 
 teardown_file() {

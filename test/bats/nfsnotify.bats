@@ -7,19 +7,13 @@
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
+load ../lib/bats-common
 
 VIP=192.168.122.200
 
 setup_file() {
-  : "${NFSHA_BIN:=$BATS_TEST_DIRNAME/../../dist/nfsha}"
-  export NFSHA_BIN
-  export SANDBOX="$BATS_TEST_DIRNAME/../lib/sandbox.sh"
-  # ocf-tester runs meta-data as nobody: everything on the way must be world-readable.
-  PUB=$(mktemp -d /tmp/nfsha-nfsnotify-bats.XXXXXX)
-  chmod 755 "$PUB"
-  mkdir -p "$PUB/ocf/resource.d/nfsha"
-  install -m 0755 "$NFSHA_BIN" "$PUB/ocf/resource.d/nfsha/nfsnotify"
-  export PUB AGENT="$PUB/ocf/resource.d/nfsha/nfsnotify"
+  nfsha_public_install nfsnotify
+  export AGENT="$PUB/ocf/resource.d/nfsha/nfsnotify"
 }
 
 teardown_file() {
