@@ -1,7 +1,7 @@
 // nfsnotify's parameters as data (pure): the source host list, the sm-notify arguments, the
 // sm-notify command line and the names of the directories the agent keeps.
 
-import { isIP } from 'node:net';
+import { isIP } from '../util/ip.ts';
 
 // `source_host` is split on commas (and, as upstream's word splitting does, white space).
 export function parseSourceHosts(value: string): string[] {

@@ -7,7 +7,7 @@
 //     success, the state number increased and the real monitor list consumed.
 // Resolution goes through getent (the same NSS look-ups sm-notify makes).
 
-import { isIP } from 'node:net';
+import { isIP } from '../util/ip.ts';
 import { OCF, OcfError } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 

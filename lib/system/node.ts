@@ -220,6 +220,15 @@ export class NodeSystem implements System {
     fs.appendFileSync(path, data);
   }
 
+  statSync(path: string): FileStat | null {
+    try {
+      return toStat(fs.statSync(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
   async stat(path: string): Promise<FileStat | null> {
     try {
       return toStat(await cbfs.stat(path));

@@ -201,6 +201,10 @@ export class ScriptedSystem implements System {
     };
   }
 
+  statSync(path: string): FileStat | null {
+    return this.#stat(this.#get(this.#resolve(path)));
+  }
+
   async stat(path: string): Promise<FileStat | null> {
     await Promise.resolve();
     return this.#stat(this.#get(this.#resolve(path)));

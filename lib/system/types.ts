@@ -59,6 +59,8 @@ export interface System {
   // Synchronous append, for log sinks that must not be lost when the process exits.
   appendFileSync(path: string, data: string): void;
   stat(path: string): Promise<FileStat | null>;
+  // The same, synchronously, for local paths checked on every run (no thread pool start-up).
+  statSync(path: string): FileStat | null;
   lstat(path: string): Promise<FileStat | null>;
   realpath(path: string): Promise<string | null>;
   readlink(path: string): Promise<string | null>;
