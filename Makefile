@@ -9,14 +9,19 @@ AGENTS     := Filesystem nfsserver exportfs nfsnotify
 OCF_ROOT_DIR ?= /usr/lib/ocf
 MANDIR     ?= /usr/share/man
 DOCDIR     ?= /usr/share/doc/nfsha-agents
-LIBEXECDIR ?= /usr/libexec/nfsha-agents
+SBINDIR    ?= /usr/sbin
 DESTDIR    ?=
 STAGE      ?= $(CURDIR)/stage
 SOURCES    := $(shell find agents lib -name '*.ts') package.json tools/build.mjs
 
-.PHONY: all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab clean distclean
+.PHONY: bootstrap all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab clean distclean
 
 all: build man
+
+# The first of the README's two commands: install what is needed, build, install into stage/.
+bootstrap:
+	bash tools/install-deps.sh
+	$(MAKE) stage
 
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -38,23 +43,33 @@ build/man/.done: deps $(SOURCES)
 	$(NODE) tools/gen-docs.ts --check --man=build/man
 	touch $@
 
-# One executable, installed once; each agent is a hard link to it (one runtime on disk).
+# One executable, installed once: the first agent is the file, the others are hard links to it
+# (one runtime on disk); `nfsha` (the admin front end) is a symbolic link to it.
+AGENTDIR = $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)
 install: build man
-	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)
-	install -m 0755 dist/nfsha $(DESTDIR)$(LIBEXECDIR)/nfsha
-	for a in $(AGENTS); do \
-	  rm -f $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$$a; \
-	  ln $(DESTDIR)$(LIBEXECDIR)/nfsha $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$$a; \
-	  install -m 0644 build/man/ocf_$(PROVIDER)_$$a.7 $(DESTDIR)$(MANDIR)/man7/; \
-	done
+	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/compat
+	install -m 0755 dist/nfsha $(AGENTDIR)/Filesystem
+	for a in $(filter-out Filesystem,$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/Filesystem $(AGENTDIR)/$$a; done
+	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/Filesystem $(DESTDIR)$(SBINDIR)/nfsha
+	for a in $(AGENTS); do install -m 0644 build/man/ocf_$(PROVIDER)_$$a.7 $(DESTDIR)$(MANDIR)/man7/; done
 	install -m 0644 README.md docs/compat.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/compat/*.md $(DESTDIR)$(DOCDIR)/compat/
 
 # The staging root the README's first command leaves behind.
 stage:
 	rm -rf $(STAGE)
 	$(MAKE) install DESTDIR=$(STAGE)
 
-test: test-static test-unit build test-bats test-integration
+RESULTS := build/test-results
+
+# Every tier runs even when an earlier one failed; the closing line adds them all up.
+test:
+	rm -rf $(RESULTS)
+	mkdir -p $(RESULTS)
+	rc=0; for t in test-static test-unit build test-bats test-integration; do \
+	  $(MAKE) --no-print-directory $$t || { rc=1; printf '<testsuite><testcase name="make %s"><failure/></testcase></testsuite>\n' $$t > $(RESULTS)/tier-$$t.xml; }; \
+	done; \
+	$(NODE) tools/test-summary.ts || rc=1; exit $$rc
 
 test-static: deps
 	tsc --noEmit
@@ -62,13 +77,14 @@ test-static: deps
 	$(NODE) tools/gen-docs.ts --check
 
 test-unit: deps
-	vitest run --project unit
+	vitest run --project unit --reporter=default --reporter=junit --outputFile.junit=$(RESULTS)/unit.xml
 
 test-integration: build
-	vitest run --project integration
+	vitest run --project integration --passWithNoTests --reporter=default --reporter=junit --outputFile.junit=$(RESULTS)/integration.xml
 
 test-bats: build
-	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure test/bats
+	mkdir -p $(RESULTS)
+	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure --report-formatter junit --output $(RESULTS) test/bats
 
 bench: build
 	$(NODE) bench/run.ts

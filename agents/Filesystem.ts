@@ -2,9 +2,7 @@
 // Parameters, defaults and action timeouts are those of ocf:heartbeat:Filesystem (upstream HEAD).
 
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { pending } from './pending.ts';
-
-const todo = (action: string) => pending('Filesystem', action);
+import { monitor, start, status, stop, validateAll } from '../lib/filesystem/actions.ts';
 
 export const Filesystem = defineAgent({
   name: 'Filesystem',
@@ -137,11 +135,11 @@ Seconds to wait after a round of signals before trying to unmount again (fractio
     },
   },
   actions: {
-    start: { timeout: '60s', run: todo('start') },
-    stop: { timeout: '60s', run: todo('stop') },
-    monitor: { timeout: '40s', interval: '20s', depth: '0', run: todo('monitor') },
-    'validate-all': { timeout: '5s', run: todo('validate-all') },
+    start: { timeout: '60s', run: start },
+    stop: { timeout: '60s', run: stop },
+    monitor: { timeout: '40s', interval: '20s', depth: '0', run: monitor },
+    'validate-all': { timeout: '5s', run: validateAll },
     'meta-data': { timeout: '5s', run: builtin },
-    status: { timeout: '40s', advertise: false, run: todo('status') },
+    status: { timeout: '40s', advertise: false, run: status },
   },
 });

@@ -2,9 +2,7 @@
 // Parameters, defaults and action timeouts are those of ocf:heartbeat:exportfs (upstream HEAD).
 
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { pending } from './pending.ts';
-
-const todo = (action: string) => pending('exportfs', action);
+import { exportfsMonitor, exportfsStart, exportfsStop, exportfsValidate } from '../lib/exportfs/agent.ts';
 
 export const exportfs = defineAgent({
   name: 'exportfs',
@@ -78,10 +76,10 @@ mounted the export is kept, and restored on start on another node. "none" turns 
     },
   },
   actions: {
-    start: { timeout: '40s', run: todo('start') },
-    stop: { timeout: '120s', run: todo('stop') },
-    monitor: { timeout: '20s', interval: '10s', depth: '0', run: todo('monitor') },
+    start: { timeout: '40s', run: exportfsStart },
+    stop: { timeout: '120s', run: exportfsStop },
+    monitor: { timeout: '20s', interval: '10s', depth: '0', run: exportfsMonitor },
     'meta-data': { timeout: '5s', run: builtin },
-    'validate-all': { timeout: '30s', run: todo('validate-all') },
+    'validate-all': { timeout: '30s', run: exportfsValidate },
   },
 });

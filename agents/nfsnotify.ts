@@ -3,9 +3,8 @@
 // timeouts are those of ocf:heartbeat:nfsnotify (upstream HEAD).
 
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { pending } from './pending.ts';
-
-const todo = (action: string) => pending('nfsnotify', action);
+import { OCF } from '../lib/ocf/codes.ts';
+import { monitor, reload, start, stop, validate } from '../lib/nfsnotify/actions.ts';
 
 export const nfsnotify = defineAgent({
   name: 'nfsnotify',
@@ -36,11 +35,11 @@ Extra arguments for sm-notify, separated by white space (for example "-d" or "-m
     },
   },
   actions: {
-    start: { timeout: '90s', run: todo('start') },
-    stop: { timeout: '90s', run: todo('stop') },
-    monitor: { timeout: '90s', interval: '30s', depth: '0', run: todo('monitor') },
-    reload: { timeout: '90s', run: todo('reload') },
+    start: { timeout: '90s', run: start },
+    stop: { timeout: '90s', run: stop },
+    monitor: { timeout: '90s', interval: '30s', depth: '0', run: monitor },
+    reload: { timeout: '90s', run: reload },
     'meta-data': { timeout: '10s', run: builtin },
-    'validate-all': { timeout: '20s', run: todo('validate-all') },
+    'validate-all': { timeout: '20s', run: async (ctx) => { await validate(ctx); return OCF.SUCCESS; } },
   },
 });

@@ -2,10 +2,24 @@
 // Parameters, defaults and action timeouts are those of ocf:heartbeat:nfsserver (upstream HEAD),
 // including the parameters upstream offers on Red Hat systems only: here they are always listed.
 
-import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { pending } from './pending.ts';
+import { builtin, defineAgent, type Context, type ParamSpecs } from '../lib/ocf/define.ts';
+import { OCF, isOcfError, type OcfStatus } from '../lib/ocf/codes.ts';
+import { monitor, start, stop } from '../lib/nfsserver/server.ts';
+import type { NfsCtx, NfsParams } from '../lib/nfsserver/types.ts';
+import { validate } from '../lib/nfsserver/validate.ts';
 
-const todo = (action: string) => pending('nfsserver', action);
+// Paths as upstream takes them: trailing slashes stripped.
+function trimSlash(p: string): string {
+  const t = p.replace(/\/+$/, '');
+  return t === '' && p !== '' ? '/' : t;
+}
+
+function nfsCtx(ctx: Context<ParamSpecs>): NfsCtx {
+  const p = ctx.params as unknown as NfsParams;
+  return { ...ctx, params: { ...p, rpcpipefs_dir: trimSlash(p.rpcpipefs_dir), nfs_shared_infodir: trimSlash(p.nfs_shared_infodir) } };
+}
+
+const act = (fn: (c: NfsCtx) => Promise<OcfStatus>) => (ctx: Context<ParamSpecs>) => fn(nfsCtx(ctx));
 
 export const nfsserver = defineAgent({
   name: 'nfsserver',
@@ -135,12 +149,55 @@ Fixed port rpc.mountd listens on.`,
       longdesc: `
 Fixed port rpc.rquotad listens on, where it is installed.`,
     },
+    nfsv4_lease_time: {
+      type: 'integer',
+      shortdesc: 'NFSv4 lease time in seconds',
+      longdesc: `
+The NFSv4 lease time in seconds (10 to 3600), written to /proc/fs/nfsd/nfsv4leasetime before nfsd
+starts. Empty keeps the kernel's or nfs.conf's value (90 by default). A client that loses its
+server notices it within one lease, and a new server keeps its grace period at least one lease
+long, so a shorter lease shortens the time clients wait after a failover; the price is more
+frequent lease renewals by every client, and clients that are briefly unreachable (network
+hiccup, suspended VM) longer than a lease lose their locks and delegations. This parameter is an
+addition of nfsha (upstream sets it only through nfsd_args on Red Hat systems).`,
+    },
+    nfsv4_grace_time: {
+      type: 'integer',
+      shortdesc: 'NFSv4 grace period in seconds',
+      longdesc: `
+The NFSv4 grace period in seconds (10 to 3600), written to /proc/fs/nfsd/nfsv4gracetime before
+nfsd starts: after a start, the server accepts only lock and open reclaims for this long (NFSv3
+locks through lockd share it), so new locks and opens wait. Empty keeps the kernel's or
+nfs.conf's value (90 by default). Shorter means less waiting after a failover, but clients that
+do not reclaim within the grace period (slow to notice the failover, many files to reclaim)
+lose their state; keep it at least as long as nfsv4_lease_time. This parameter is an addition
+of nfsha.`,
+    },
   },
   actions: {
-    start: { timeout: '40s', run: todo('start') },
-    stop: { timeout: '20s', run: todo('stop') },
-    monitor: { timeout: '20s', interval: '10s', depth: '0', run: todo('monitor') },
+    start: { timeout: '40s', run: act(async (c) => start(c, await validate(c))) },
+    stop: {
+      timeout: '20s',
+      run: act(async (c) => {
+        let v;
+        try {
+          v = await validate(c);
+        } catch (e) {
+          if (!isOcfError(e)) throw e;
+          // Stop still releases what runs and what is mounted (docs/compat/nfsserver.md).
+          c.log.warn(`${e.message}: stopping what is found`);
+        }
+        return stop(c, v);
+      }),
+    },
+    monitor: { timeout: '20s', interval: '10s', depth: '0', run: act(async (c) => monitor(c, await validate(c))) },
     'meta-data': { timeout: '5s', run: builtin },
-    'validate-all': { timeout: '30s', run: todo('validate-all') },
+    'validate-all': {
+      timeout: '30s',
+      run: act(async (c) => {
+        await validate(c);
+        return OCF.SUCCESS;
+      }),
+    },
   },
 });

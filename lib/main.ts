@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     }
     name = first;
     const { values, positionals } = parseArgs({ args: args.slice(1), options: { o: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false });
-    for (const kv of (values.o ?? []) as (string | boolean)[]) {
+    for (const kv of (values.o ?? [])) {
       if (typeof kv !== 'string') continue;
       const eq = kv.indexOf('=');
       if (eq <= 0) {

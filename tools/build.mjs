@@ -38,5 +38,7 @@ await rm(exe, { force: true });
 await sea(bundle, {
   targets: [{ platform: 'linux', arch: 'x64', nodeRange: `node${nodeVersion}`, output: exe }],
   nodePath,
-  seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: true },
+  // execArgvExtension 'none': an ambient NODE_OPTIONS (Pacemaker passes its environment on) must not
+  // change or break the agents.
+  seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: true, execArgvExtension: 'none' },
 });

@@ -126,7 +126,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
   let code: number;
   try {
     const rootDir = env.OCF_ROOT;
-    if (rootDir !== undefined && rootDir !== '' && !(await sys.stat(rootDir))?.isDirectory) {
+    if (rootDir !== undefined && rootDir !== '' && sys.statSync(rootDir)?.isDirectory !== true) {
       throw new OcfError(OCF.ERR_GENERIC, `OCF_ROOT (${rootDir}) is not a directory`);
     }
     if (env.OCF_RA_VERSION_MAJOR !== undefined && (env.OCF_RESOURCE_INSTANCE ?? '') === '') {

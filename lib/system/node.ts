@@ -1,12 +1,39 @@
-// The real System: execa for processes (argv arrays, never a shell), fs-extra and node:fs for
-// files. execa and fs-extra are loaded on first use so that meta-data starts fast.
+// The real System: node:child_process for processes (argv arrays, never a shell), node:fs (and
+// fs-extra for copy/move) for files; everything beyond node:fs is loaded on first use.
 
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import { isatty } from 'node:tty';
-import { hostname } from 'node:os';
+import type * as FsPromises from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { FileStat, RunOptions, RunResult, System } from './types.ts';
+
+// Start-up time matters (a monitor runs every few seconds): node:fs/promises pulls in streams
+// and readline, node:tty pulls in net, ≈3 ms for every run. The calls on the common paths use
+// the callback API of node:fs, which Node has loaded anyway; fs/promises, tty and os are
+// loaded on first use only.
+const fsp: typeof FsPromises = new Proxy({} as typeof FsPromises, {
+  get: (_t, k) => Reflect.get(process.getBuiltinModule('node:fs/promises'), k) as unknown,
+});
+
+function settle<T>(run: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    run((e, v) => { if (e) reject(e); else resolve(v); });
+  });
+}
+
+const cbfs = {
+  stat: (p: string) => settle<fs.Stats>((cb) => { fs.stat(p, cb); }),
+  lstat: (p: string) => settle<fs.Stats>((cb) => { fs.lstat(p, cb); }),
+  realpath: (p: string) => settle<string>((cb) => { fs.realpath(p, cb); }),
+  readlink: (p: string) => settle<string>((cb) => { fs.readlink(p, cb); }),
+  readdir: (p: string) => settle<string[]>((cb) => { fs.readdir(p, cb); }),
+  readFile: (p: string) => settle<string>((cb) => { fs.readFile(p, 'utf8', cb); }),
+  access: (p: string, mode: number) => settle<undefined>((cb) => { fs.access(p, mode, (e) => { cb(e, undefined); }); }),
+  open: (p: string, flags: number, mode: number) => settle<number>((cb) => { fs.open(p, flags, mode, cb); }),
+  read: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { fs.read(fd, b, off, len, pos, cb); }),
+  write: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { fs.write(fd, b, off, len, pos, cb); }),
+  fsync: (fd: number) => settle<undefined>((cb) => { fs.fsync(fd, (e) => { cb(e, undefined); }); }),
+  close: (fd: number) => settle<undefined>((cb) => { fs.close(fd, (e) => { cb(e, undefined); }); }),
+};
 
 function toStat(s: fs.Stats): FileStat {
   return {
@@ -16,6 +43,7 @@ function toStat(s: fs.Stats): FileStat {
     isSymbolicLink: s.isSymbolicLink(),
     mode: s.mode,
     uid: s.uid,
+    gid: s.gid,
     size: s.size,
     dev: s.dev,
     rdev: s.rdev,
@@ -45,6 +73,17 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+// O_DIRECT needs a buffer aligned to the device's logical block size, and Node's Buffers give
+// no alignment guarantee. The memory of a WebAssembly.Memory is allocated by pages (mmap), so a
+// view on it starts on a page boundary: aligned for every block size up to the page size.
+// (The ES2024 lib has no WebAssembly typings; this is the one constructor used.)
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
+
+function alignedBuffer(length: number): Buffer {
+  const pages = Math.max(1, Math.ceil(length / 65536));
+  return Buffer.from(new WasmMemory({ initial: pages, maximum: pages }).buffer, 0, length);
+}
+
 export interface NodeSystemOptions {
   // Environment of child processes (see childEnv).
   readonly env: Readonly<Record<string, string>>;
@@ -62,36 +101,58 @@ export class NodeSystem implements System {
     this.#failHaveBinary = opts.failHaveBinary ?? false;
   }
 
+  // node:child_process directly (execa's module graph costs more start-up time than the
+  // whole monitor): argv array, no shell, output collected, SIGKILL at the timeout.
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    const { execa } = await import('execa');
     const [file, ...args] = argv;
     if (file === undefined) throw new Error('run: empty argv');
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const started = Date.now();
-    const r = await execa(file, args, {
-      reject: false,
-      env: { ...this.#env, ...opts.env },
-      extendEnv: false,
-      input: opts.input,
-      stdin: opts.input === undefined ? 'ignore' : 'pipe',
-      cwd: opts.cwd,
-      timeout: opts.timeoutMs,
-      killSignal: 'SIGKILL',
-      stripFinalNewline: false,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
+    return new Promise<RunResult>((resolve) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      let done = false;
+      const finish = (r: Omit<RunResult, 'argv' | 'durationMs'>): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve({ argv: [...argv], ...r, durationMs: Date.now() - started });
+      };
+      const child = spawn(file, args, {
+        env: { ...this.#env, ...opts.env },
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs);
+      child.stdout?.on('data', (d: Buffer) => { out.push(d); });
+      child.stderr?.on('data', (d: Buffer) => { err.push(d); });
+      if (opts.input !== undefined) {
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(opts.input);
+      }
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        const notFound = e.code === 'ENOENT' || e.code === 'EACCES';
+        finish({
+          exitCode: notFound ? (e.code === 'ENOENT' ? 127 : 126) : null,
+          signal: null,
+          stdout: '',
+          stderr: notFound ? `${file}: ${e.code === 'ENOENT' ? 'command not found' : 'permission denied'}` : e.message,
+          timedOut: false,
+          notFound,
+        });
+      });
+      child.on('close', (code, signal) => {
+        finish({
+          exitCode: code,
+          signal: signal ?? null,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          timedOut,
+          notFound: false,
+        });
+      });
     });
-    const code = (r as { code?: string }).code;
-    const notFound = code === 'ENOENT' || code === 'EACCES';
-    return {
-      argv: [...argv],
-      exitCode: notFound ? (code === 'ENOENT' ? 127 : 126) : (r.exitCode ?? null),
-      signal: r.signal ?? null,
-      stdout: typeof r.stdout === 'string' ? r.stdout : '',
-      stderr: notFound ? `${file}: ${code === 'ENOENT' ? 'command not found' : 'permission denied'}` : typeof r.stderr === 'string' ? r.stderr : '',
-      timedOut: r.timedOut,
-      notFound,
-      durationMs: Date.now() - started,
-    };
   }
 
   async spawnDetached(argv: readonly string[], opts: { env?: Readonly<Record<string, string>> } = {}): Promise<number> {
@@ -117,13 +178,16 @@ export class NodeSystem implements System {
     }
   }
 
+  // Synchronous lookups: PATH directories are local, and a monitor that only checks its
+  // programs then never starts the thread pool.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async which(program: string): Promise<string | null> {
     if (this.#failHaveBinary) return null;
     const candidates = program.includes('/') ? [program] : (this.#env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, program));
     for (const c of candidates) {
       try {
-        await fsp.access(c, fs.constants.X_OK);
-        if ((await fsp.stat(c)).isFile()) return c;
+        fs.accessSync(c, fs.constants.X_OK);
+        if (fs.statSync(c).isFile()) return c;
       } catch {
         // not this one
       }
@@ -132,12 +196,12 @@ export class NodeSystem implements System {
   }
 
   readFile(path: string): Promise<string> {
-    return fsp.readFile(path, 'utf8');
+    return cbfs.readFile(path);
   }
 
   async readFileIfExists(path: string): Promise<string | null> {
     try {
-      return await fsp.readFile(path, 'utf8');
+      return await cbfs.readFile(path);
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -156,9 +220,18 @@ export class NodeSystem implements System {
     fs.appendFileSync(path, data);
   }
 
+  statSync(path: string): FileStat | null {
+    try {
+      return toStat(fs.statSync(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
   async stat(path: string): Promise<FileStat | null> {
     try {
-      return toStat(await fsp.stat(path));
+      return toStat(await cbfs.stat(path));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -167,7 +240,7 @@ export class NodeSystem implements System {
 
   async lstat(path: string): Promise<FileStat | null> {
     try {
-      return toStat(await fsp.lstat(path));
+      return toStat(await cbfs.lstat(path));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -176,7 +249,7 @@ export class NodeSystem implements System {
 
   async realpath(path: string): Promise<string | null> {
     try {
-      return await fsp.realpath(path);
+      return await cbfs.realpath(path);
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -185,7 +258,7 @@ export class NodeSystem implements System {
 
   async readlink(path: string): Promise<string | null> {
     try {
-      return await fsp.readlink(path);
+      return await cbfs.readlink(path);
     } catch (e) {
       if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'EINVAL') return null;
       throw e;
@@ -193,12 +266,11 @@ export class NodeSystem implements System {
   }
 
   readdir(path: string): Promise<string[]> {
-    return fsp.readdir(path);
+    return cbfs.readdir(path);
   }
 
   async mkdirp(path: string, mode?: number): Promise<void> {
-    const fse = await import('fs-extra');
-    await fse.default.ensureDir(path, mode);
+    await settle<string | undefined>((cb) => { fs.mkdir(path, { recursive: true, mode }, cb); });
   }
 
   async remove(path: string): Promise<boolean> {
@@ -225,6 +297,96 @@ export class NodeSystem implements System {
     await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
   }
 
+  async readDirect(path: string, length: number): Promise<Uint8Array> {
+    const buf = alignedBuffer(length);
+    const fd = await cbfs.open(path, fs.constants.O_RDONLY | fs.constants.O_DIRECT, 0);
+    try {
+      let off = 0;
+      while (off < length) {
+        const n = await cbfs.read(fd, buf, off, length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      return Uint8Array.prototype.slice.call(buf, 0, off);
+    } finally {
+      await cbfs.close(fd);
+    }
+  }
+
+  async writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void> {
+    const bytes = Buffer.from(data, 'utf8');
+    const length = Math.max(4096, Math.ceil(bytes.length / 4096) * 4096);
+    const buf = alignedBuffer(length);
+    buf.fill(0);
+    bytes.copy(buf);
+    const c = fs.constants;
+    const flags = c.O_WRONLY | c.O_CREAT | c.O_TRUNC | c.O_SYNC | (opts.direct ? c.O_DIRECT : 0);
+    const fd = await cbfs.open(path, flags, 0o644);
+    try {
+      let off = 0;
+      while (off < length) off += await cbfs.write(fd, buf, off, length - off, off);
+      await cbfs.fsync(fd);
+    } finally {
+      await cbfs.close(fd);
+    }
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    await fsp.chmod(path, mode);
+  }
+
+  // Ownership of a path, not following a final symlink.
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await fsp.lchown(path, uid, gid);
+  }
+
+  localAddresses(): string[] {
+    const ifs = process.getBuiltinModule('node:os').networkInterfaces();
+    return Object.values(ifs).flatMap((list) => (list ?? []).map((a) => a.address));
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await fsp.readFile(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await fsp.writeFile(path, data, { mode: opts.mode });
+  }
+
+  readProcFile(path: string): string | null {
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  readProcDir(path: string): string[] {
+    try {
+      return fs.readdirSync(path);
+    } catch {
+      return [];
+    }
+  }
+
+  readProcLink(path: string): string | null {
+    try {
+      return fs.readlinkSync(path);
+    } catch {
+      return null;
+    }
+  }
+
+  // Web Crypto's CSPRNG: loaded on first use, so that other actions do not pay for node:crypto.
+  randomBytes(n: number): Uint8Array {
+    return globalThis.crypto.getRandomValues(new Uint8Array(n));
+  }
+
   now(): number {
     return Date.now();
   }
@@ -234,11 +396,18 @@ export class NodeSystem implements System {
   }
 
   hostname(): string {
-    return hostname();
+    return process.getBuiltinModule('node:os').hostname();
   }
 
   isatty(fd: number): boolean {
-    return isatty(fd);
+    // Only a character device other than /dev/null (1:3, what Pacemaker gives) can be a terminal.
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isCharacterDevice() || st.rdev === 0x103) return false;
+    } catch {
+      return false;
+    }
+    return process.getBuiltinModule('node:tty').isatty(fd);
   }
 
   writeStderr(text: string): void {

@@ -30,9 +30,15 @@ interface FakeFile {
   kind: 'file' | 'dir' | 'block' | 'link';
   data: string;
   mode: number;
+  uid?: number;
+  gid?: number;
   target?: string;
   rdev?: number;
+  // st_dev of the file (default 1).
+  dev?: number;
   ino: number;
+  // Binary content (writeBytes); readFile sees it as latin1 text.
+  bytes?: Uint8Array;
 }
 
 export class ScriptedSystem implements System {
@@ -46,8 +52,16 @@ export class ScriptedSystem implements System {
   // Processes the fake machine has; kill(pid, 0) reports them alive.
   readonly alive = new Set<number>();
   programs = new Set<string>();
+  // What localAddresses() reports.
+  addresses: string[] = ['127.0.0.1', '::1'];
+  // Paths whose readDirect/writeDurable fail with this error code (EIO, EROFS...).
+  readonly ioErrors = new Map<string, string>();
+  // Every writeDurable call, in order.
+  readonly durableWrites: { path: string; direct: boolean }[] = [];
   tty = false;
   host = 'node1';
+  // What randomBytes returns next (each call takes the next entry; then zero bytes).
+  readonly random: Uint8Array[] = [];
   #script: ExpectedCall[];
   #n = 0;
   #clock: number;
@@ -177,13 +191,18 @@ export class ScriptedSystem implements System {
       isBlockDevice: f.kind === 'block',
       isSymbolicLink: f.kind === 'link',
       mode: f.mode,
-      uid: 0,
-      size: f.data.length,
-      dev: 1,
+      uid: f.uid ?? 0,
+      gid: f.gid ?? 0,
+      size: f.bytes?.length ?? f.data.length,
+      dev: f.dev ?? 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
       mtimeMs: this.#clock,
     };
+  }
+
+  statSync(path: string): FileStat | null {
+    return this.#stat(this.#get(this.#resolve(path)));
   }
 
   async stat(path: string): Promise<FileStat | null> {
@@ -232,15 +251,97 @@ export class ScriptedSystem implements System {
     await Promise.resolve();
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
-    this.files.delete(from);
-    this.files.set(to, f);
+    // A directory moves with everything under it.
+    for (const [k, v] of [...this.files]) {
+      if (k === from || k.startsWith(`${from}/`)) {
+        this.files.delete(k);
+        this.files.set(`${to}${k.slice(from.length)}`, v);
+      }
+    }
   }
 
   async copyFile(from: string, to: string): Promise<void> {
     await Promise.resolve();
     const f = this.files.get(from);
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
-    this.files.set(to, { ...f, ino: this.#ino++ });
+    // Like a copy made by root: same content and mode, owned by root.
+    this.files.set(to, { ...f, uid: undefined, gid: undefined, ino: this.#ino++ });
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(path);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.uid = uid;
+    f.gid = gid;
+  }
+
+  #ioError(path: string): void {
+    const code = this.ioErrors.get(path);
+    if (code !== undefined) throw Object.assign(new Error(`${code}: ${path}`), { code });
+  }
+
+  async readDirect(path: string, length: number): Promise<Uint8Array> {
+    await Promise.resolve();
+    this.#ioError(path);
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    const out = new Uint8Array(length);
+    out.set(new TextEncoder().encode(f.data).subarray(0, length));
+    return out;
+  }
+
+  async writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void> {
+    await Promise.resolve();
+    this.durableWrites.push({ path, direct: opts.direct });
+    this.#ioError(path);
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (this.#get(this.#resolve(parent))?.kind !== 'dir') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    this.file(path, data.padEnd(Math.max(4096, Math.ceil(data.length / 4096) * 4096), '\0'));
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    await Promise.resolve();
+    const f = this.files.get(this.#resolve(path));
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    f.mode = mode;
+  }
+
+  localAddresses(): string[] {
+    return [...this.addresses];
+  }
+
+  async readBytes(path: string): Promise<Uint8Array | null> {
+    await Promise.resolve();
+    const f = this.#get(this.#resolve(path));
+    if (f === undefined || f.kind === 'dir') return null;
+    return f.bytes !== undefined ? new Uint8Array(f.bytes) : new TextEncoder().encode(f.data);
+  }
+
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+    await Promise.resolve();
+    this.file(path, Array.from(data, (b) => String.fromCharCode(b)).join(''), 'file', { bytes: new Uint8Array(data), ...(opts.mode === undefined ? {} : { mode: opts.mode }) });
+  }
+
+  readProcFile(path: string): string | null {
+    const f = this.#get(this.#resolve(path));
+    return f === undefined || f.kind === 'dir' ? null : f.data;
+  }
+
+  readProcDir(path: string): string[] {
+    if (this.#get(path)?.kind !== 'dir') return [];
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    return [...this.files.keys()].filter((k) => k !== path && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();
+  }
+
+  readProcLink(path: string): string | null {
+    const f = this.#get(path);
+    return f?.kind === 'link' ? (f.target ?? null) : null;
+  }
+
+  randomBytes(n: number): Uint8Array {
+    const next = this.random.shift() ?? new Uint8Array(n);
+    return next.slice(0, n);
   }
 
   now(): number {

@@ -33,6 +33,7 @@ export interface FileStat {
   readonly isSymbolicLink: boolean;
   readonly mode: number;
   readonly uid: number;
+  readonly gid: number;
   readonly size: number;
   readonly dev: number;
   readonly rdev: number;
@@ -58,6 +59,8 @@ export interface System {
   // Synchronous append, for log sinks that must not be lost when the process exits.
   appendFileSync(path: string, data: string): void;
   stat(path: string): Promise<FileStat | null>;
+  // The same, synchronously, for local paths checked on every run (no thread pool start-up).
+  statSync(path: string): FileStat | null;
   lstat(path: string): Promise<FileStat | null>;
   realpath(path: string): Promise<string | null>;
   readlink(path: string): Promise<string | null>;
@@ -67,6 +70,31 @@ export interface System {
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  // Ownership of a path (not following a final symlink: lchown).
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  // Reads `length` bytes from the start of path with O_DIRECT (past the page cache, as
+  // `dd iflag=direct` does), into a page-aligned buffer. length: a multiple of 4096.
+  readDirect(path: string, length: number): Promise<Uint8Array>;
+  // Creates or truncates path and writes data padded with NULs to a multiple of 4096 bytes,
+  // opened O_SYNC (and O_DIRECT when `direct`), then fsyncs it (`dd oflag=direct,sync conv=fsync`).
+  writeDurable(path: string, data: string, opts: { direct: boolean }): Promise<void>;
+  // Sets the permission bits exactly (writeFile's mode is subject to the umask).
+  chmod(path: string, mode: number): Promise<void>;
+
+  // Network: the addresses configured on this host's interfaces (in its network namespace).
+  localAddresses(): string[];
+  // Binary files (the NSM state number is 4 raw bytes). readBytes: null when the file does not exist.
+  readBytes(path: string): Promise<Uint8Array | null>;
+  writeBytes(path: string, data: Uint8Array, opts?: { mode?: number }): Promise<void>;
+  // Cryptographically random bytes (scriptable in tests).
+  randomBytes(n: number): Uint8Array;
+  // Kernel pseudo-files (/proc, /sys, the nfsd filesystem) and small files on tmpfs (/run pid
+  // files), read synchronously: they never block, and a recurring monitor cannot afford the
+  // thread pool's start-up for a handful of tiny reads. null (or []) when missing or
+  // unreadable. Not for files on disk or network filesystems (a hung mount would block).
+  readProcFile(path: string): string | null;
+  readProcDir(path: string): string[];
+  readProcLink(path: string): string | null;
 
   // Time
   now(): number;

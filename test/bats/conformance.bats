@@ -110,7 +110,7 @@ agent() { echo "$SCRATCH/ocf/resource.d/nfsha/$1"; }
   [ "$(id -u)" = 0 ] || skip "needs root for a private mount namespace"
   command -v crm_resource >/dev/null || skip "pacemaker-cli-utils not installed"
   [ -d /usr/lib/ocf/resource.d ] || skip "no OCF root on this machine"
-  # Install into a private overlay of the OCF directory: the host's stays untouched.
+  # Installed into a private overlay of the OCF directory: the host's stays untouched.
   mkdir -p "$SCRATCH/up/nfsha" "$SCRATCH/work"
   for a in $AGENTS; do ln -f "$SCRATCH/nfsha" "$SCRATCH/up/nfsha/$a"; done
   run unshare --mount --propagation private bash -c "
@@ -134,12 +134,47 @@ agent() { echo "$SCRATCH/ocf/resource.d/nfsha/$1"; }
   local root="$SCRATCH/destdir"
   run make -C "$BATS_TEST_DIRNAME/../.." --no-print-directory install DESTDIR="$root"
   assert_success
-  local exe="$root/usr/libexec/nfsha-agents/nfsha"
+  local exe="$root/usr/lib/ocf/resource.d/nfsha/Filesystem"
   [ -x "$exe" ]
+  assert_equal "$(readlink "$root/usr/sbin/nfsha")" /usr/lib/ocf/resource.d/nfsha/Filesystem
   for a in $AGENTS; do
     local f="$root/usr/lib/ocf/resource.d/nfsha/$a"
     assert_equal "$(stat -c %a "$f")" 755
     assert_equal "$(stat -c %i "$f")" "$(stat -c %i "$exe")"
     [ -s "$root/usr/share/man/man7/ocf_nfsha_$a.7" ]
   done
+}
+
+# Runs a command with our agents installed as ocf:nfsha:* in a private overlay of the OCF directory.
+with_provider() {
+  mkdir -p "$SCRATCH/up/nfsha" "$SCRATCH/work"
+  for a in $AGENTS; do ln -f "$SCRATCH/nfsha" "$SCRATCH/up/nfsha/$a"; done
+  unshare --mount --propagation private bash -c "
+    mount -t overlay nfsha-ocf -o lowerdir=/usr/lib/ocf/resource.d,upperdir=$SCRATCH/up,workdir=$SCRATCH/work /usr/lib/ocf/resource.d && $1"
+}
+
+@test "pcs accepts the meta-data (its own OCF 1.0 schema) and creates the seed's resources without --force" {
+  [ "$(id -u)" = 0 ] || skip "needs root for a private mount namespace"
+  command -v pcs >/dev/null || skip "pcs not installed"
+  cibadmin --empty > "$SCRATCH/cib.xml"
+  run with_provider "
+    for a in $AGENTS; do pcs resource describe ocf:nfsha:\$a >/dev/null || exit 1; done &&
+    pcs -f $SCRATCH/cib.xml resource create fs1 ocf:nfsha:Filesystem device=/dev/vda1 directory=/mnt/exports/export1 fstype=xfs --group nfsgroup --no-default-ops &&
+    pcs -f $SCRATCH/cib.xml resource create nfsserver ocf:nfsha:nfsserver nfs_shared_infodir=/mnt/nfsinfo nfs_no_notify=true --group nfsgroup &&
+    pcs -f $SCRATCH/cib.xml resource create export1 ocf:nfsha:exportfs directory=/mnt/exports/export1 clientspec=192.168.122.0/24 fsid=1 --group nfsgroup &&
+    pcs -f $SCRATCH/cib.xml resource create nfsnotify ocf:nfsha:nfsnotify source_host=192.168.122.200 --group nfsgroup"
+  assert_success
+  # pcs took the advertised timeouts as the operations' defaults.
+  run grep -c '<op name="stop" interval="0s" timeout="120s"' "$SCRATCH/cib.xml"
+  assert_output 1
+  # An unknown option is refused, as for any agent.
+  run with_provider "pcs -f $SCRATCH/cib.xml resource create bad ocf:nfsha:exportfs directory=/x clientspec=* nosuchoption=1"
+  assert_failure
+  assert_output --partial "nosuchoption"
+}
+
+@test "an ambient NODE_OPTIONS cannot change or break the agents" {
+  run --separate-stderr env NODE_OPTIONS='--require /nonexistent/preload.js' "$(agent exportfs)" meta-data
+  assert_success
+  assert_equal "$stderr" ""
 }

@@ -1,6 +1,6 @@
 // Test helpers for running real programs as root inside test/lib/sandbox.sh, and for running the
 // compiled agent binary under an agent's name.
-import { spawnSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,8 +16,8 @@ export function isRoot(): boolean {
 // Why integration tests cannot run here, or undefined when they can.
 export function cannotSandbox(): string | undefined {
   if (!isRoot()) return 'needs root (mount and PID namespaces)';
-  const r = spawnSync('unshare', ['--mount', '--pid', '--fork', 'true']);
-  if (r.status !== 0) return 'unshare of mount/PID namespaces is not permitted here';
+  const r = execaSync('unshare', ['--mount', '--pid', '--fork', 'true'], { reject: false });
+  if (r.exitCode !== 0) return 'unshare of mount/PID namespaces is not permitted here';
   return undefined;
 }
 
@@ -52,13 +52,15 @@ export function sandboxed(dir: string, argv: string[], opts: SandboxOptions = {}
   if (opts.fakeNfsd) flags.push('--fake-nfsd', '--threads', String(opts.threads ?? 8));
   if (opts.net) flags.push('--net');
   if (opts.uts) flags.push('--uts');
-  const r = spawnSync('bash', [SANDBOX, ...flags, dir, '--', ...argv], {
-    encoding: 'utf8',
+  const r = execaSync('bash', [SANDBOX, ...flags, dir, '--', ...argv], {
+    reject: false,
     timeout: opts.timeoutMs ?? 60000,
     input: opts.input,
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...opts.env },
+    extendEnv: false,
+    stripFinalNewline: false,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }
 
 // An OCF root with the binary linked under every agent name: <dir>/resource.d/nfsha/<Agent>.
@@ -75,6 +77,6 @@ export function agentRoot(dir: string): string {
 export function runAgentBinary(ocfRoot: string, agent: string, action: string, params: Record<string, string>, extraEnv: Record<string, string> = {}): Result {
   const env: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', OCF_ROOT: ocfRoot, OCF_RESOURCE_INSTANCE: 'test', ...extraEnv };
   for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
-  const r = spawnSync(join(ocfRoot, 'resource.d/nfsha', agent), [action], { encoding: 'utf8', env, timeout: 120000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = execaSync(join(ocfRoot, 'resource.d/nfsha', agent), [action], { env, extendEnv: false, timeout: 120000, reject: false, stripFinalNewline: false });
+  return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
 }

@@ -57,7 +57,7 @@ const HEAD_CHANGES: Record<string, (m: Meta) => void> = {
 // Our own additions beyond upstream, each documented in docs/compat.md.
 export const ADDITIONS: Record<string, readonly string[]> = {
   Filesystem: [],
-  nfsserver: [],
+  nfsserver: ['nfsv4_lease_time', 'nfsv4_grace_time'],
   exportfs: [],
   nfsnotify: [],
 };

@@ -1,0 +1,193 @@
+// Reading nfs.conf the way nfs-utils does (support/nfs/conffile.c), read-only: the files
+// /usr/etc/nfs.conf, /usr/etc/nfs.conf.d/*.conf, /etc/nfs.conf, /etc/nfs.conf.d/*.conf in that
+// order (a later value wins), `include = [-]path` expanded in place, section and key names
+// matched case-insensitively. Each file's text is decoded with the `ini` package after a
+// normalisation that removes the differences between ini and nfs-utils that matter here
+// (style-anchors.md Part 2(b)): continued lines, indented section headers, text after `]`,
+// lines without `=`, and the case of names. Never write nfs.conf with this (ini.stringify drops
+// comments); use `nfsconf --set`.
+
+import { decode } from 'ini';
+import type { System } from '../system/types.ts';
+
+export const NFS_CONF = '/etc/nfs.conf';
+
+export interface NfsConfSource {
+  readonly path: string;
+  readonly text: string;
+}
+
+// section (lower case) → key (lower case) → value.
+export type NfsConf = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+// Deepest include nesting followed (nfs-utils has no limit; a loop must not hang us).
+const MAX_INCLUDE_DEPTH = 10;
+
+// A section header as nfs-utils reads it: `[name]` or `[name "arg"]`, blanks allowed before it
+// and anything after the `]` ignored.
+const HEADER = /^\s*\[([^\]]*)\]/;
+// `include = path` or `include = -path` (optional: no warning when missing).
+const INCLUDE = /^\s*include\s*=\s*(-?)(.*?)\s*$/i;
+
+// Joins lines continued with a backslash, as conf_parse does (the `\` and newline become blanks).
+function joinContinuations(text: string): string[] {
+  return text.replace(/\\\r?\n/g, '  ').split(/\r?\n/);
+}
+
+function isComment(line: string): boolean {
+  return /^\s*([#;].*)?$/.test(line);
+}
+
+// The value of an include line with nfs-utils' quote handling, or undefined for other lines.
+export function includeTarget(line: string): { path: string; optional: boolean } | undefined {
+  if (isComment(line)) return undefined;
+  const m = INCLUDE.exec(line);
+  if (!m) return undefined;
+  let path = m[2] ?? '';
+  const q = path[0];
+  if (q === '"' || q === "'") {
+    const end = path.indexOf(q, 1);
+    path = end < 0 ? '' : path.slice(1, end);
+  } else {
+    path = path.replace(/[#;].*$/, '').trim();
+  }
+  return { path, optional: m[1] === '-' };
+}
+
+// An included path is relative to the directory of the file that includes it.
+export function resolveInclude(from: string, target: string): string {
+  if (target.startsWith('/')) return target;
+  const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '.';
+  return `${dir === '' ? '' : dir}/${target}`;
+}
+
+// Rewrites one file's lines into text `ini.decode` reads the way nfs-utils reads the original.
+function normalise(lines: readonly string[]): string {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (isComment(line)) continue;
+    const h = HEADER.exec(line);
+    if (h) {
+      out.push(`[${(h[1] ?? '').trim().toLowerCase()}]`);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    // nfs-utils ignores lines that are not assignments; ini would make them `key = true`.
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim().toLowerCase();
+    if (key === '') continue;
+    let value = line.slice(eq + 1).trim();
+    const q = value[0];
+    if (q === '"' || q === "'") {
+      // A quoted value ends at the closing quote (ini would keep what follows it).
+      const end = value.indexOf(q, 1);
+      if (end < 0) continue; // unmatched quotes: nfs-utils drops the line
+      value = value.slice(1, end);
+    } else {
+      // `#` and `;` end an unquoted value; nfs-utils knows no escapes (ini does).
+      value = value.replace(/[#;].*$/, '').trim();
+    }
+    // Handed to ini as a JSON string, so that it takes the value as it is.
+    out.push(`${key} = ${JSON.stringify(value)}`);
+  }
+  return out.join('\n');
+}
+
+// Expands `include` lines in place: the included text, then the includer's section header again
+// (nfs-utils gives the included file a copy of the current section; it cannot change ours).
+// `read` returns null for a missing file.
+export async function expandIncludes(path: string, text: string, read: (p: string) => Promise<string | null>, depth = 0): Promise<string[]> {
+  const out: string[] = [];
+  let header: string | undefined;
+  for (const line of joinContinuations(text)) {
+    const h = HEADER.exec(line);
+    if (h && !isComment(line)) header = line;
+    const inc = includeTarget(line);
+    if (inc === undefined) {
+      out.push(line);
+      continue;
+    }
+    if (inc.path === '' || depth >= MAX_INCLUDE_DEPTH) continue;
+    const target = resolveInclude(path, inc.path);
+    const sub = await read(target);
+    if (sub === null) continue;
+    out.push(...(await expandIncludes(target, sub, read, depth + 1)));
+    // No section before the include: what follows it stays outside any section.
+    out.push(header ?? '[]');
+  }
+  return out;
+}
+
+// The files of a conf.d directory nfs-utils loads, in its order: names ending in `.conf` (longer
+// than that), not starting with a dot, in version order (scandir + versionsort).
+export function confDirOrder(names: readonly string[]): string[] {
+  return names
+    .filter((n) => n.length > 5 && n.endsWith('.conf') && !n.startsWith('.'))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+// Merges the sources, later values winning. Pure: the tests feed it fixture texts.
+export function parseNfsConf(sources: readonly NfsConfSource[]): NfsConf {
+  const merged = new Map<string, Map<string, string>>();
+  for (const src of sources) {
+    // bracketedArray off: a `key[]` is a plain key, as for nfs-utils.
+    const decoded = decode(normalise(joinContinuations(src.text)), { bracketedArray: false }) as Record<string, unknown>;
+    for (const [section, body] of Object.entries(decoded)) {
+      // Only sections are kept (keys outside any section are ignored by nfs-utils). A section
+      // name with a dot would come back nested from ini; nfs.conf has none.
+      if (section === '' || typeof body !== 'object' || body === null || Array.isArray(body)) continue;
+      let keys = merged.get(section);
+      if (keys === undefined) {
+        keys = new Map();
+        merged.set(section, keys);
+      }
+      for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+        // A repeated key comes back as an array from ini; nfs-utils keeps the last value.
+        const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+        if (typeof last === 'string') keys.set(key, last);
+        else if (typeof last === 'boolean' || last === null) keys.set(key, String(last));
+      }
+    }
+  }
+  return merged;
+}
+
+export function nfsConfGet(conf: NfsConf, section: string, key: string): string | undefined {
+  return conf.get(section.toLowerCase())?.get(key.toLowerCase());
+}
+
+// Reads the files nfs-utils reads for `file` (default /etc/nfs.conf), includes expanded.
+// Missing files and directories are skipped; unreadable ones too (the daemons warn and go on).
+export async function readNfsConfSources(sys: System, file = NFS_CONF): Promise<NfsConfSource[]> {
+  const read = async (p: string): Promise<string | null> => {
+    try {
+      return await sys.readFileIfExists(p);
+    } catch {
+      return null;
+    }
+  };
+  const files: string[] = [];
+  const withDir = async (f: string): Promise<void> => {
+    files.push(f);
+    let names: string[] = [];
+    try {
+      names = (await sys.stat(`${f}.d`))?.isDirectory ? await sys.readdir(`${f}.d`) : [];
+    } catch {
+      names = [];
+    }
+    for (const n of confDirOrder(names)) files.push(`${f}.d/${n}`);
+  };
+  if (file.startsWith('/etc/')) await withDir(`/usr${file}`);
+  await withDir(file);
+  const out: NfsConfSource[] = [];
+  for (const f of files) {
+    const text = await read(f);
+    if (text === null) continue;
+    out.push({ path: f, text: (await expandIncludes(f, text, read)).join('\n') });
+  }
+  return out;
+}
+
+export async function readNfsConf(sys: System, file = NFS_CONF): Promise<NfsConf> {
+  return parseNfsConf(await readNfsConfSources(sys, file));
+}

@@ -1,0 +1,167 @@
+// nfsserver start, stop and monitor: the order of nfs-agents.md §1.4–1.6, the same for every
+// service-control mode, with the mode-specific steps in daemons.ts (direct, init script) and
+// systemd.ts.
+
+import { detectStatdDir } from '../nfs/statd-dir.ts';
+import { readNfsConf } from '../nfs/nfsconf.ts';
+import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
+import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
+import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { NFSCONF_DROPIN, writeConfDropin } from './nfsconf-dropin.ts';
+import { notifyClients } from './notify.ts';
+import { mergeFromHa, prepareStatdDir, refreshState, snapshotToHa, statdOwner } from './nsm.ts';
+import { systemdPipefsWanted, systemdPrepareBind, systemdScope, systemdStart, systemdStatus, systemdStop } from './systemd.ts';
+import { SM_NOTIFY_PIDFILE, THREADS, type NfsCtx } from './types.ts';
+import type { Validated } from './validate.ts';
+
+const LOCKING_DOWN = 'NFS server is up, but the locking daemons are down';
+
+async function initStatus(ctx: NfsCtx, script: string): Promise<OcfStatus> {
+  const r = await ctx.sys.run(inScope(ctx.params.nfs_server_scope, [script, 'status']));
+  if (r.exitCode === 3 || r.exitCode === 7) return OCF.NOT_RUNNING;
+  if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `${script} status failed (${r.timedOut ? 'timed out' : `rc ${String(r.exitCode)}`})`);
+  if (!ctx.params.nfsv4_only && statdProcess(ctx) === undefined) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
+  return OCF.SUCCESS;
+}
+
+export async function monitor(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
+  const { mode } = v;
+  switch (mode.kind) {
+    case 'direct': {
+      const s = directStatus(ctx);
+      if (s.threads === undefined || s.threads === 0) {
+        ctx.log.debug(s.threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads');
+        return OCF.NOT_RUNNING;
+      }
+      if (!s.mountd) throw new OcfError(OCF.ERR_GENERIC, 'NFS server is up, but rpc.mountd is down');
+      if (!ctx.params.nfsv4_only && !s.statd) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
+      return OCF.SUCCESS;
+    }
+    case 'init':
+      return initStatus(ctx, mode.script);
+    case 'systemd':
+      return systemdStatus(ctx, mode);
+  }
+}
+
+// The state a start finds: running (0) or anything else, without exit reasons of its own.
+async function alreadyRunning(ctx: NfsCtx, v: Validated): Promise<boolean> {
+  try {
+    return (await monitor(ctx, v)) === OCF.SUCCESS;
+  } catch (e) {
+    if (!isOcfError(e)) throw e;
+    ctx.log.info(`${e.message}: starting`);
+    return false;
+  }
+}
+
+export async function start(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
+  const { sys, log, params } = ctx;
+  const { mode } = v;
+  if (await alreadyRunning(ctx, v)) {
+    log.info('NFS server is already started');
+    return OCF.SUCCESS;
+  }
+  if (mode.kind === 'systemd') await systemdPrepareBind(ctx);
+  await bindInfodir(ctx);
+  await prepareVarLibNfs(ctx);
+  const conf = await readNfsConf(sys);
+  const statd = await detectStatdDir(sys, { conf });
+  const owner = statdOwner(await sys.readFileIfExists('/etc/passwd').catch(() => null));
+  await prepareStatdDir(sys, statd.dir, owner, log);
+  const state = await refreshState(sys, statd.dir, owner);
+  log.info(`NSM state in ${statd.dir}/state (${statd.source}): ${state.old === undefined ? 'none' : String(state.old)} -> ${String(state.fresh)}`);
+  if (mode.kind === 'systemd') await systemdScope(ctx, mode, params.nfs_server_scope);
+  const pipefs = mode.kind === 'systemd' && !(await systemdPipefsWanted(ctx)) ? false : await mountPipefs(ctx);
+  // sm-notify's once-per-boot guard: a start on this node is a reboot for the clients.
+  await sys.remove(SM_NOTIFY_PIDFILE).catch(() => false);
+  await mergeFromHa(sys, statd.dir, owner);
+  await snapshotToHa(sys, statd.dir, owner);
+
+  log.info('Starting NFS server ...');
+  await ensureNfsdFs(ctx);
+  await writeV4Times(ctx);
+  if (mode.kind !== 'direct') {
+    // The init script's and the units' daemons take their settings from nfs.conf.
+    const unknown = await writeConfDropin(sys, params, ctx.env.instance);
+    if (unknown.length > 0) log.warn(`nfsd_args: ${unknown.join(' ')} cannot be passed on through nfs.conf and is ignored`);
+    await writeLockdPorts(ctx);
+  }
+  switch (mode.kind) {
+    case 'direct':
+      await directStart(ctx, pipefs, conf);
+      break;
+    case 'init': {
+      if (!params.nfsv4_only) {
+        await ensureRpcbind(ctx);
+        await startStatd(ctx);
+      }
+      const r = await sys.run(inScope(params.nfs_server_scope, [mode.script, 'start']));
+      if (r.exitCode !== 0) {
+        log.err(`${mode.script} start: rc ${String(r.exitCode)} ${r.stderr.trim()}`);
+        throw new OcfError(OCF.ERR_GENERIC, 'Failed to start NFS server');
+      }
+      break;
+    }
+    case 'systemd':
+      await systemdStart(ctx, mode);
+      break;
+  }
+  const threads = readThreads(sys);
+  if (threads === undefined || threads <= 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to start NFS server: ${THREADS}`);
+  await notifyClients(ctx, sys, v.notifyCmd, statd.dir, owner);
+  log.info('NFS server started');
+  return OCF.SUCCESS;
+}
+
+// stop runs even when validation failed (a node that lost nfs-utils or a changed parameter
+// must still release /var/lib/nfs): then `v` is undefined and only what runs is stopped.
+export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatus> {
+  const { sys, log, params } = ctx;
+  const mode = v?.mode ?? { kind: 'direct' as const };
+  log.info('Stopping NFS server ...');
+
+  // Back up the monitor list into sm.ha while it is still reachable (the infodir bound).
+  const bound = (await bindState(ctx, mounts(sys))).state;
+  if (params.nfs_shared_infodir === '' || bound === 'ours') {
+    try {
+      const running = statdProcess(ctx);
+      const statd = await detectStatdDir(sys, running === undefined ? {} : { statdArgv: running.argv });
+      await snapshotToHa(sys, statd.dir, statdOwner(await sys.readFileIfExists('/etc/passwd').catch(() => null)));
+    } catch (e) {
+      log.warn(`Could not back up the statd directory to sm.ha: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  let problems: StopProblem[];
+  switch (mode.kind) {
+    case 'direct':
+      problems = await directStop(ctx);
+      break;
+    case 'init': {
+      const r = await sys.run(inScope(params.nfs_server_scope, [mode.script, 'stop']));
+      if (r.exitCode !== 0) {
+        log.err(`${mode.script} stop: rc ${String(r.exitCode)} ${r.stderr.trim()}`);
+        throw new OcfError(OCF.ERR_GENERIC, 'Failed to stop NFS server');
+      }
+      problems = [];
+      break;
+    }
+    case 'systemd':
+      problems = await systemdStop(ctx, mode);
+      break;
+  }
+  if (problems.length > 0 && problems[0]?.reason === 'Failed to stop NFS server') throw new OcfError(OCF.ERR_GENERIC, problems[0].reason);
+  // rpc.statd and sm-notify keep the statd directory (on the bind) open: stopped in every mode,
+  // nfsv4_only included.
+  if (!(await stopLocking(ctx))) problems.push({ reason: 'Failed to stop NFS locking daemons' });
+  const busy = await unmountAll(ctx);
+  if (mode.kind === 'systemd') await systemdScope(ctx, mode, '');
+  if (mode.kind !== 'direct') await sys.remove(NFSCONF_DROPIN).catch(() => false);
+  const first = problems[0];
+  // The upstream reason first (admins and tests match it), then the cause when one is known.
+  if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to unmount a bind mount${first === undefined ? '' : ` (${first.reason})`}`);
+  if (first !== undefined) throw new OcfError(OCF.ERR_GENERIC, first.reason);
+  log.info('NFS server stopped');
+  return OCF.SUCCESS;
+}

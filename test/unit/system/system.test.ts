@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NodeSystem } from '../../../lib/system/node.ts';
+import { ScriptedSystem, ScriptMismatch } from '../../../lib/system/scripted.ts';
+import { childEnv } from '../../../lib/ocf/env.ts';
+
+describe('ScriptedSystem', () => {
+  it('replays expected calls in order and names the first mismatch', async () => {
+    const sys = new ScriptedSystem([{ argv: ['exportfs', '-v'], stdout: 'x' }, { argv: ['sm-notify', '-f'] }]);
+    expect((await sys.run(['exportfs', '-v'])).stdout).toBe('x');
+    await expect(sys.run(['sm-notify', '-v', 'vip'])).rejects.toThrow(new ScriptMismatch('call #2: expected ["sm-notify","-f"] got ["sm-notify","-v","vip"]'));
+  });
+  it('fails done() while expected calls are left, and rejects unexpected ones', async () => {
+    const sys = new ScriptedSystem([{ argv: ['a'] }]);
+    expect(() => { sys.done(); }).toThrow('call #1: expected ["a"] got no call');
+    await sys.run(['a']);
+    sys.done();
+    await expect(sys.run(['b'])).rejects.toThrow('call #2: expected no more calls got ["b"]');
+  });
+  it('models time-outs with the virtual clock', async () => {
+    const sys = new ScriptedSystem([{ argv: ['slow'], takesMs: 5000 }]);
+    const t0 = sys.now();
+    const r = await sys.run(['slow'], { timeoutMs: 1000 });
+    expect(r).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
+    expect(sys.now() - t0).toBe(1000);
+  });
+});
+
+describe('NodeSystem (real processes and files, no root)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nfsha-sys-'));
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  const sys = new NodeSystem({ env: childEnv({ PATH: process.env.PATH, LANG: 'de_DE.UTF-8' }) });
+
+  it('runs argv without a shell and captures output and status', async () => {
+    const r = await sys.run(['sh', '-c', 'echo "$1"; echo err >&2; exit 3', 'sh', '$(touch /tmp/never); `x`']);
+    expect(r).toMatchObject({ exitCode: 3, stdout: '$(touch /tmp/never); `x`\n', stderr: 'err\n', timedOut: false, notFound: false });
+  });
+  it('passes the C locale to children', async () => {
+    const r = await sys.run(['sh', '-c', 'echo "$LC_ALL/${LANG-unset}"']);
+    expect(r.stdout).toBe('C/unset\n');
+  });
+  it('kills a command at its time-out', async () => {
+    const r = await sys.run(['sleep', '10'], { timeoutMs: 200 });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).toBeNull();
+  });
+  it('reports a missing program as not found (127), not as an exception', async () => {
+    const r = await sys.run(['/nonexistent/program']);
+    expect(r).toMatchObject({ notFound: true, exitCode: 127 });
+  });
+  it('finds programs on PATH, and finds none when OCF_TESTER_FAIL_HAVE_BINARY is set', async () => {
+    expect(await sys.which('sh')).toMatch(/\/sh$/);
+    expect(await sys.which('no-such-program-nfsha')).toBeNull();
+    expect(await new NodeSystem({ env: { PATH: process.env.PATH ?? '' }, failHaveBinary: true }).which('sh')).toBeNull();
+  });
+  it('reads, writes, stats and removes files; missing files are null, not errors', async () => {
+    const f = join(dir, 'a/b/state');
+    await sys.mkdirp(join(dir, 'a/b'));
+    await sys.writeFile(f, 'x', { mode: 0o600 });
+    sys.appendFileSync(f, 'y');
+    expect(await sys.readFile(f)).toBe('xy');
+    expect((await sys.stat(f))?.mode).toBe(0o100600);
+    expect(await sys.readFileIfExists(join(dir, 'nope'))).toBeNull();
+    expect(await sys.stat(join(dir, 'nope'))).toBeNull();
+    expect(await sys.realpath(join(dir, 'a/../a/b'))).toBe(join(dir, 'a/b'));
+    expect(await sys.remove(f)).toBe(true);
+    expect(await sys.remove(f)).toBe(false);
+  });
+});
