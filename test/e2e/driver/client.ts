@@ -7,9 +7,12 @@ import { VIP_NAME } from './cib.ts';
 import type { EventLog } from './events.ts';
 import type { Guest } from './guests.ts';
 
+// LAB_MOUNT_OPTS adds client mount options (e.g. timeo=50) to both mounts; the default is the
+// seed's command line (only vers=), so the client's own retransmission timing is the default's.
+const EXTRA = process.env.LAB_MOUNT_OPTS ? `,${process.env.LAB_MOUNT_OPTS}` : '';
 export const MOUNTS = {
-  v3: { dir: '/mnt/v3', opts: 'vers=3', remote: `${VIP_NAME}:/mnt/exports/export1`, serverDir: '/mnt/exports/export1' },
-  v4: { dir: '/mnt/v4', opts: 'vers=4.2', remote: `${VIP_NAME}:/export2`, serverDir: '/mnt/exports/export2' },
+  v3: { dir: '/mnt/v3', opts: `vers=3${EXTRA}`, remote: `${VIP_NAME}:/mnt/exports/export1`, serverDir: '/mnt/exports/export1' },
+  v4: { dir: '/mnt/v4', opts: `vers=4.2${EXTRA}`, remote: `${VIP_NAME}:/export2`, serverDir: '/mnt/exports/export2' },
 } as const;
 export type Tag = keyof typeof MOUNTS;
 export const TAGS: Tag[] = ['v3', 'v4'];

@@ -7,6 +7,8 @@
 //   nfsd      nfsd stopped behind the cluster's back: monitor notices, group recovers in place
 //   umount    an exported filesystem unmounted behind its back: monitor notices, recovery
 //   verify    every file the client finished writing is intact on the shared disk
+//   holder    the Filesystem agent asked to stop a filesystem nfsd still exports (cluster in
+//             maintenance mode, agent run by hand): it must not claim success while mounted
 
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,6 +91,7 @@ export class Run {
       ['nfsd', () => this.faultNfsd()],
       ['umount', () => this.faultUmount()],
       ['verify', () => this.verify('verify', 'node1')],
+      ['holder', () => this.filesystemUnderNfsd()],
     ];
     for (const [name, fn] of scenarios) {
       try {
@@ -387,6 +390,38 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
   async faultUmount(): Promise<void> {
     // nfsd holds the export, so only a lazy unmount takes it away behind the cluster's back.
     await this.fault('umount', 'umount -l export2', 'fs2', `umount -l ${client.MOUNTS.v4.serverDir}`);
+  }
+
+  // ---- Filesystem stop while the NFS server holds the filesystem -----------------------------
+  // What only a real kernel shows: nfsd (kernel threads, no PID to signal) keeps export2's
+  // filesystem busy while the client holds a lock and files open on it. The agent is run by
+  // hand, as Pacemaker would (environment, 30 s operation timeout), with the cluster in
+  // maintenance mode. A correct agent either unmounts or fails, within its timeout, never
+  // reports a stop while the filesystem is still mounted, and kills no process that does not use it.
+  async filesystemUnderNfsd(): Promise<void> {
+    const { node1 } = this.g;
+    await node1.ok('crm_attribute --type crm_config --name maintenance-mode --update true');
+    const dir = client.MOUNTS.v4.serverDir;
+    const before = await node1.ok('pgrep -x rpc.mountd; pgrep -x rpc.statd; cat /run/lab-watch.pid');
+    const t0 = Date.now();
+    const r = await node1.sh(`export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=fs2 OCF_RESKEY_device=/dev/vdb2 OCF_RESKEY_directory=${dir} \
+  OCF_RESKEY_fstype=ext4 OCF_RESKEY_CRM_meta_timeout=30000 HA_LOGFILE=/tmp/fs2-stop.log HA_debug=0
+timeout 90 /usr/lib/ocf/resource.d/${this.provider}/Filesystem stop >/tmp/fs2-stop.out 2>&1
+echo "rc=$?"
+echo "mounted=$(grep -c " ${dir} " /proc/mounts)"
+echo "threads=$(cat /proc/fs/nfsd/threads)"
+echo "loglines=$(cat /tmp/fs2-stop.log /tmp/fs2-stop.out 2>/dev/null | wc -l)"
+tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
+    const ms = Date.now() - t0;
+    const kv = Object.fromEntries([...r.out.matchAll(/^(\w+)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const rc = Number(kv.rc);
+    const mounted = kv.mounted !== '0';
+    const detail = `rc ${rc}, ${fmtS(ms)}, ${mounted ? 'still mounted' : 'unmounted'}, nfsd threads ${kv.threads}, ${kv.loglines} log lines`;
+    this.rec.check('holder', 'Filesystem stop under nfsd: no success reported while still mounted', !(rc === 0 && mounted), detail);
+    this.rec.check('holder', 'Filesystem stop under nfsd: returns within its 30 s timeout (+5 s)', rc !== 124 && ms <= 35_000, detail);
+    const after = await node1.sh(`for p in ${before.trim().split(/\s+/).join(' ')}; do [ -d /proc/$p ] || echo "gone $p"; done`);
+    this.rec.check('holder', 'Filesystem stop under nfsd: killed nothing that does not use the filesystem (mountd, statd, other processes)', after.out.trim() === '', after.out.trim());
+    await node1.sh('crm_attribute --type crm_config --name maintenance-mode --delete');
   }
 
   // ---- logs ----------------------------------------------------------------------------------
