@@ -21,7 +21,7 @@ const EXEC_RE = /\(log_execute\)\s+\S+ executing - rsc:(\S+) action:(\S+) call_i
 // "fs1 start (call 14, PID 365) exited with status 0 (execution time 12.803s after being queued 2ms)"
 const DONE_RE = /\(log_finished\)\s+\S+ (\S+) (\S+) \(call (\d+), PID \d+\) exited with status (-?\d+) \(execution time ([\d.]+)(m?s)/;
 // "Result of monitor operation for nfsserver on node2: not running | ... rc=7"
-const RESULT_RE = /\(log_executor_event\)\s+\S+ Result of (\S+) operation for (\S+) on (\S+): ([^|]+?)\s*(?:\|.*?\brc=(-?\d+))?\s*$/;
+const RESULT_RE = /\(log_executor_event\)\s+\S+ Result of (\S+) operation for (\S+) on (\S+): ([^|]+?)\s*(?:\|(.*))?$/;
 // "Node node1 state is now lost"
 const LOST_RE = /pacemaker-controld.*Node (\S+) state is now lost/;
 
@@ -32,7 +32,10 @@ export function parseLine(host: string, line: string, t: number): Ev | undefined
     const v = Number(m[5]);
     return { t, host, kind: 'done', rsc: m[1]!, action: m[2]!, call: Number(m[3]), status: Number(m[4]), execMs: m[6] === 's' ? v * 1000 : v };
   }
-  if ((m = RESULT_RE.exec(line))) return { t, host, kind: 'result', action: m[1]!, rsc: m[2]!, node: m[3]!, result: m[4]!, rc: m[5] === undefined ? -1 : Number(m[5]) };
+  if ((m = RESULT_RE.exec(line))) {
+    const rc = /\brc=(-?\d+)/.exec(m[5] ?? '')?.[1];
+    return { t, host, kind: 'result', action: m[1]!, rsc: m[2]!, node: m[3]!, result: m[4]!, rc: rc === undefined ? -1 : Number(rc) };
+  }
   if ((m = LOST_RE.exec(line))) return { t, host, kind: 'lost', node: m[1]! };
   if (line.startsWith('LOCKS')) return { t, host, kind: 'locks', ids: line.slice(5).trim().split(/\s+/).filter(Boolean) };
   if (line.startsWith('EXPCACHE')) return { t, host, kind: 'expcache', paths: line.slice(8).trim().split(/\s+/).filter(Boolean) };

@@ -153,7 +153,7 @@ export function parseCrmMon(xml: string): ClusterState {
     const nodes = [...(m[3] ?? '').matchAll(/<node name="([^"]+)"/g)].map((n) => n[1]!);
     resources.push({ id: attr(tag, 'id')!, role: attr(tag, 'role') ?? '', nodes, failed: attr(tag, 'failed') === 'true' });
   }
-  const failures = [...xml.matchAll(/<failure ([^>]*)\/>/g)].map((m) => `${attr(m[1]!, 'op_key') ?? '?'} on ${attr(m[1]!, 'node') ?? '?'}: ${attr(m[1]!, 'exitreason') || attr(m[1]!, 'exitstatus') || ''}`);
+  const failures = [...xml.matchAll(/<failure( [^>]*)\/>/g)].map((m) => `${attr(m[1]!, 'op_key') ?? '?'} on ${attr(m[1]!, 'node') ?? '?'}: ${attr(m[1]!, 'exitreason') || attr(m[1]!, 'exitstatus') || ''}`);
   return { online, dc, resources, failures };
 }
 
@@ -186,7 +186,10 @@ export interface OpRecord {
 // Pacemaker's own operation history (the CIB status section): every recorded operation with
 // its call id, result and time.
 export async function opHistory(g: Guest): Promise<OpRecord[]> {
-  const xml = await g.ok('cibadmin --query --scope status', 60_000);
+  return parseOpHistory(await g.ok('cibadmin --query --scope status', 60_000));
+}
+
+export function parseOpHistory(xml: string): OpRecord[] {
   const out: OpRecord[] = [];
   for (const st of xml.matchAll(/<node_state [^>]*uname="([^"]+)"[\s\S]*?<\/node_state>/g)) {
     const node = st[1]!;

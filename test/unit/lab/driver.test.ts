@@ -1,0 +1,102 @@
+// The VM lab driver's pure parts: parsing what the guests report (Pacemaker's log lines, crm_mon
+// XML, the CIB status section) and the CIB it generates. Fixtures are output of the lab's own
+// runs (test/fixtures/lab/).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RESOURCES, resourcesXml } from '../../e2e/driver/cib.ts';
+import { EventLog, parseLine } from '../../e2e/driver/events.ts';
+import { describeGroup, groupOn, parseCrmMon, parseOpHistory } from '../../e2e/driver/guests.ts';
+
+const FIX = join(import.meta.dirname, '../../fixtures/lab');
+const read = (f: string) => readFileSync(join(FIX, f), 'utf8');
+
+describe('Pacemaker log lines', () => {
+  const lines = read('pacemaker.log').trim().split('\n');
+  const evs = lines.map((l, i) => parseLine('node2', l, 1000 + i));
+
+  it('executor start and finish, with the execution time in ms or s', () => {
+    expect(evs[0]).toMatchObject({ kind: 'exec', rsc: 'fs1', action: 'start', call: 38 });
+    expect(evs[1]).toMatchObject({ kind: 'done', rsc: 'fs1', action: 'start', call: 38, status: 0, execMs: 965 });
+    expect(evs[5]).toMatchObject({ kind: 'done', rsc: 'fs3', action: 'start', call: 42, status: 0, execMs: 1268 });
+  });
+
+  it('controller results: a failed monitor has its rc, a cancelled one none', () => {
+    expect(evs[6]).toMatchObject({ kind: 'result', rsc: 'nfsserver', action: 'monitor', node: 'node1', result: 'not running', rc: 7 });
+    expect(evs[7]).toMatchObject({ kind: 'result', rsc: 'nfsserver', action: 'monitor', result: 'Cancelled', rc: -1 });
+  });
+
+  it('node loss', () => {
+    expect(evs[8]).toEqual({ t: 1008, host: 'node2', kind: 'lost', node: 'node1' });
+  });
+
+  it('the lab\'s own lines: locks, export cache, writes', () => {
+    expect(parseLine('node1', 'LOCKS fe:11:13 fe:12:13 00:18:9', 5)).toEqual({ t: 5, host: 'node1', kind: 'locks', ids: ['fe:11:13', 'fe:12:13', '00:18:9'] });
+    expect(parseLine('node1', 'LOCKS', 5)).toMatchObject({ kind: 'locks', ids: [] });
+    expect(parseLine('node1', 'EXPCACHE /mnt/exports /mnt/exports/export2', 5)).toMatchObject({ kind: 'expcache', paths: ['/mnt/exports', '/mnt/exports/export2'] });
+    expect(parseLine('client', 'W v3 17', 5)).toMatchObject({ kind: 'write', tag: 'v3', seq: 17 });
+    expect(parseLine('client', 'E v4 3', 5)).toMatchObject({ kind: 'werr', tag: 'v4', seq: 3 });
+    expect(parseLine('node1', 'Nov 25 02:56:14.710 node2 pacemaker-based [1] (cib_perform_op) info: Diff', 5)).toBeUndefined();
+  });
+
+  it('the lock set a node showed at a given time', () => {
+    const log = new EventLog();
+    log.line('node2', 'LOCKS', 10);
+    log.line('node2', 'LOCKS fe:11:13', 20);
+    log.line('node1', 'LOCKS fe:12:13', 25);
+    log.line('node2', 'LOCKS', 30);
+    expect(log.locksAt('node2', 15)).toEqual([]);
+    expect(log.locksAt('node2', 22)).toEqual(['fe:11:13']);
+    expect(log.locksAt('node2', 31)).toEqual([]);
+    expect(log.locksAt('node3', 31)).toEqual([]);
+  });
+});
+
+describe('crm_mon XML', () => {
+  it('nodes, DC and the group with roles and failures', () => {
+    const s = parseCrmMon(read('crm_mon-failure.xml'));
+    expect(s.online.sort()).toEqual(['node1', 'node2']);
+    expect(s.dc).toMatch(/^node[12]$/);
+    expect(s.resources.map((r) => r.id)).toEqual(RESOURCES.map((r) => r.id));
+    expect(s.failures.some((f) => f.startsWith('nfsserver_monitor_20000 on node1'))).toBe(true);
+  });
+
+  it('groupOn needs every member started on that one node', () => {
+    const s = parseCrmMon(read('crm_mon-started.xml'));
+    expect(groupOn(s, 'node1')).toBe(true);
+    expect(groupOn(s, 'node2')).toBe(false);
+    const partial = parseCrmMon(read('crm_mon-failure.xml'));
+    expect(groupOn(partial, 'node1')).toBe(false);
+    expect(describeGroup(partial)).toMatch(/^fs1:Started@node1 /);
+  });
+});
+
+describe('CIB status history', () => {
+  it('every operation with node, call id and rc; starts ordered by call id give the group order', () => {
+    const ops = parseOpHistory(read('cib-status.xml'));
+    expect(ops.length).toBeGreaterThan(RESOURCES.length);
+    const starts = ops.filter((o) => o.op === 'start' && o.node === 'node1').sort((a, b) => a.call - b.call);
+    expect(starts.every((o) => o.rc === 0 && o.execMs > 0 && o.lastRcChange > 1_700_000_000)).toBe(true);
+    expect(ops.some((o) => o.op === 'monitor' && o.rsc === 'nfsserver' && o.rc === 7)).toBe(true);
+  });
+});
+
+describe('the group as CIB XML', () => {
+  it('differs between providers only in the provider of our four agents', () => {
+    const a = resourcesXml('heartbeat');
+    const b = resourcesXml('nfsha');
+    expect(b.replaceAll('provider="nfsha"', 'provider="heartbeat"')).toBe(a);
+    expect((b.match(/provider="nfsha"/g) ?? []).length).toBe(8);
+    expect(b).toContain('provider="heartbeat" type="IPaddr2"');
+  });
+
+  it('keeps the seed\'s order and gives each export its own fsid', () => {
+    const x = resourcesXml('nfsha');
+    const ids = [...x.matchAll(/<primitive id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(['fs1', 'fs2', 'fs3', 'nfsserver', 'export-root', 'export1', 'export2', 'vip1', 'nfsnotify']);
+    const fsids = [...x.matchAll(/name="fsid" value="(\d+)"/g)].map((m) => m[1]);
+    expect(fsids).toEqual(['0', '1', '2']);
+    expect(x).toContain('name="nfs_no_notify" value="true"');
+    expect(x).toContain('name="source_host" value="192.168.122.200"');
+  });
+});
