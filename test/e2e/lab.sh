@@ -110,7 +110,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 # ---- images ----
-if [ -z "$AGENTS" ] && [[ ",$PROVIDERS," == *,nfsha,* ]] && [ -x "$ROOT/dist/nfsha" ]; then AGENTS=$ROOT/dist/nfsha; fi
+# Our executable goes into the image whenever it is built (one image serves both providers).
+if [ -z "$AGENTS" ] && [ -x "$ROOT/dist/nfsha" ]; then AGENTS=$ROOT/dist/nfsha; fi
 t0=$(now_ms)
 BUILD_ARGS=()
 [ -n "$AGENTS" ] && BUILD_ARGS=(--agents "$AGENTS")
