@@ -15,6 +15,12 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  known?: string; // a documented upstream defect: its failure is shown (KNOWN), not counted
+}
+
+export function verdict(c: Check): 'PASS' | 'FAIL' | 'KNOWN' {
+  if (c.ok) return 'PASS';
+  return c.known ? 'KNOWN' : 'FAIL';
 }
 
 export class Record {
@@ -45,9 +51,10 @@ export class Record {
     }
   }
 
-  check(scenario: string, name: string, ok: boolean, detail = ''): boolean {
-    this.checks.push({ provider: this.provider, scenario, name, ok, detail });
-    this.log(`  ${ok ? 'PASS' : 'FAIL'} ${scenario}: ${name}${detail ? ` — ${detail}` : ''}`);
+  check(scenario: string, name: string, ok: boolean, detail = '', known?: string): boolean {
+    const c: Check = { provider: this.provider, scenario, name, ok, detail, ...(known ? { known } : {}) };
+    this.checks.push(c);
+    this.log(`  ${verdict(c)} ${scenario}: ${name}${detail ? ` — ${detail}` : ''}${!ok && known ? ` (known upstream defect: ${known})` : ''}`);
     return ok;
   }
 }

@@ -1,7 +1,7 @@
 // The lab's report: one line per step with its duration, every check, the failover timelines
 // (as text and as an SVG picture with one lane per provider), and the side-by-side comparison.
 
-import type { Check, Step } from './record.ts';
+import { verdict, type Check, type Step } from './record.ts';
 import type { Failover, ProviderResult } from './scenarios.ts';
 import { TAGS } from './client.ts';
 
@@ -67,7 +67,7 @@ export function textReport(r: ReportInput): string {
     for (const f of res.failovers) out.push(...timelineText(f));
     out.push('checks:');
     for (const c of r.checks.filter((x) => x.provider === res.provider)) {
-      out.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.scenario.padEnd(7)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
+      out.push(`  ${verdict(c).padEnd(5)} ${c.scenario.padEnd(7)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}${!c.ok && c.known ? `  (known upstream defect, not counted: ${c.known})` : ''}`);
     }
     if (res.aborted) out.push(`  (run stopped at ${res.aborted})`);
   }
@@ -81,7 +81,7 @@ export function textReport(r: ReportInput): string {
       const ratio = v.length === 2 && v[0] && v[1] ? (v[1] / v[0]).toFixed(2) : '—';
       out.push(`  ${m.name.padEnd(40)} ${v.map((x) => s1(x).padStart(10)).join(' ')}  ${ratio}${GATED.includes(m.name) ? '  (target ≤ 0.50)' : ''}`);
     }
-    for (const c of cmp) out.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
+    for (const c of cmp) out.push(`  ${verdict(c).padEnd(5)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
   }
   out.push('', r.summary, '');
   return out.join('\n');
