@@ -14,7 +14,7 @@ DESTDIR    ?=
 STAGE      ?= $(CURDIR)/stage
 SOURCES    := $(shell find agents lib -name '*.ts') package.json tools/build.mjs
 
-.PHONY: bootstrap all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab clean distclean
+.PHONY: bootstrap all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab lab-clean clean distclean
 
 all: build man
 
@@ -92,8 +92,13 @@ bench: build
 rpm: build man
 	bash rpm/build-rpm.sh
 
+# The seed's failover in a VM lab, upstream agents and ours side by side (test/e2e/README.md).
 lab: build
 	bash test/e2e/lab.sh
+
+# Stops a kept or interrupted lab and drops its image cache (.cache/lab).
+lab-clean:
+	bash test/e2e/lab.sh clean-cache
 
 clean:
 	rm -rf dist build stage rpm/_build

@@ -16,6 +16,8 @@ APT_PACKAGES=(
   nfs-common nfs-kernel-server rpcbind tshark
   # benchmarks
   hyperfine time
+  # the VM lab (test/e2e): emulated machines, a Debian root tree, an initramfs
+  qemu-system-x86 mmdebstrap busybox-static
 )
 
 missing=()

@@ -1,0 +1,104 @@
+// The NFS client of the lab: mounts by the floating name (NFSv3 on export1, NFSv4.2 on export2),
+// holds a flock on one file of each (the seed's "flock FILE -c sleep"), and writes a file every
+// second on each mount, recording each file's checksum locally only after the write (fsync'ed)
+// completed. Each completed write is an event ("W v3 17"), stamped by the host on arrival.
+
+import { VIP_NAME } from './cib.ts';
+import type { EventLog } from './events.ts';
+import type { Guest } from './guests.ts';
+
+// LAB_MOUNT_OPTS adds client mount options (e.g. timeo=50) to both mounts; the default is the
+// seed's command line (only vers=), so the client's own retransmission timing is the default's.
+const EXTRA = process.env.LAB_MOUNT_OPTS ? `,${process.env.LAB_MOUNT_OPTS}` : '';
+export const MOUNTS = {
+  v3: { dir: '/mnt/v3', opts: `vers=3${EXTRA}`, remote: `${VIP_NAME}:/mnt/exports/export1`, serverDir: '/mnt/exports/export1' },
+  v4: { dir: '/mnt/v4', opts: `vers=4.2${EXTRA}`, remote: `${VIP_NAME}:/export2`, serverDir: '/mnt/exports/export2' },
+} as const;
+export type Tag = keyof typeof MOUNTS;
+export const TAGS: Tag[] = ['v3', 'v4'];
+
+export async function prepare(c: Guest): Promise<void> {
+  await c.ok(`set -e
+modprobe nfs; modprobe nfsv3; modprobe nfsv4
+mkdir -p /run/rpcbind
+rpcbind
+rpc.statd
+mkdir -p ${MOUNTS.v3.dir} ${MOUNTS.v4.dir}
+`);
+}
+
+// The seed's commands: mount -o vers=N nfshost:/export /mountpoint (default options otherwise).
+export async function mountAll(c: Guest): Promise<void> {
+  await c.ok(TAGS.map((t) => `mount -t nfs -o ${MOUNTS[t].opts} ${MOUNTS[t].remote} ${MOUNTS[t].dir}`).join(' && \\\n'), 300_000);
+}
+
+export async function takeLocks(c: Guest): Promise<void> {
+  await c.ok(TAGS.map((t) => `touch ${MOUNTS[t].dir}/lockfile
+setsid flock ${MOUNTS[t].dir}/lockfile -c 'echo locked; exec sleep 1000000' </dev/null >/run/lock-${t}.out 2>&1 &
+`).join(''));
+}
+
+export async function locksGranted(c: Guest): Promise<boolean> {
+  const r = await c.sh(TAGS.map((t) => `grep -q locked /run/lock-${t}.out`).join(' && '));
+  return r.rc === 0;
+}
+
+// Inode numbers of the lock files (NFS file ids = the server's ext4 inode numbers).
+export async function lockInodes(c: Guest): Promise<Record<Tag, string>> {
+  const out = await c.ok(TAGS.map((t) => `stat -c %i ${MOUNTS[t].dir}/lockfile`).join('; '));
+  const [a, b] = out.trim().split(/\s+/);
+  return { v3: a!, v4: b! };
+}
+
+const WRITERS = `
+echo $$ > /run/lab-writers.pid
+exec 2>/dev/null
+w() {
+  tag=$1; dir=$2/data
+  mkdir -p "$dir"
+  i=$(cat /root/sums-$tag 2>/dev/null | wc -l)
+  mkfifo /run/lab-nap.$BASHPID && exec {nap}<>/run/lab-nap.$BASHPID && rm -f /run/lab-nap.$BASHPID || exit 1
+  while :; do
+    i=$((i + 1)); printf -v f 'f%05d' $i
+    head -c 16384 /dev/urandom > /tmp/buf-$tag
+    if dd if=/tmp/buf-$tag of="$dir/$f" bs=16k conv=fsync status=none; then
+      s=$(sha256sum < /tmp/buf-$tag)
+      echo "\${s%% *}  $f" >> /root/sums-$tag
+      echo "W $tag $i"
+    else
+      echo "E $tag $i"
+    fi
+    read -t 1 -u $nap
+  done
+}
+${TAGS.map((t) => `w ${t} ${MOUNTS[t].dir} &`).join('\n')}
+wait
+`;
+
+export function startWriters(c: Guest, log: EventLog): void {
+  c.stream(WRITERS, log);
+}
+
+export async function stopWriters(c: Guest): Promise<void> {
+  await c.sh('[ -f /run/lab-writers.pid ] && kill -- -$(cat /run/lab-writers.pid); rm -f /run/lab-writers.pid; true', 30_000);
+}
+
+// The client's record of what it wrote: "sha256  name" lines per mount.
+export async function sums(c: Guest, t: Tag): Promise<string> {
+  return (await c.sh(`cat /root/sums-${t} 2>/dev/null`)).out;
+}
+
+// Checks on the server, directly on the shared filesystem, that every file the client finished
+// writing is there with the same content. Returns [files checked, problems].
+export async function verifyOnServer(c: Guest, server: Guest): Promise<{ files: number; problems: string[] }> {
+  let files = 0;
+  const problems: string[] = [];
+  for (const t of TAGS) {
+    const list = (await sums(c, t)).trim();
+    if (!list) continue;
+    files += list.split('\n').length;
+    const r = await server.sh(`cd ${MOUNTS[t].serverDir}/data && sha256sum --quiet --check - <<'LAB_EOF'\n${list}\nLAB_EOF`, 120_000);
+    if (r.rc !== 0) problems.push(`${t}: ${r.out.trim().split('\n').slice(0, 5).join('; ')}`);
+  }
+  return { files, problems };
+}

@@ -1,0 +1,100 @@
+// The lab driver: runs every scenario for each provider on fresh VMs, compares the providers and
+// writes the report (report.txt, report.svg, report.json in --out). Started by test/e2e/lab.sh
+// inside the lab's network namespace, after the images are built.
+//
+// node main.ts --out DIR --run DIR --kernel F --initrd F --image F --providers heartbeat,nfsha
+//              [--build-ms N] [--build-note TEXT] [--nfsha yes|no] [--keep]
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Provider } from './cib.ts';
+import { Record as Rec } from './record.ts';
+import { CRASH_METRICS, GATED, svgReport, textReport } from './report.ts';
+import { Run, type ProviderResult } from './scenarios.ts';
+import { Lab } from './vm.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    out: { type: 'string' }, run: { type: 'string' }, kernel: { type: 'string' }, initrd: { type: 'string' },
+    image: { type: 'string' }, providers: { type: 'string', default: 'heartbeat,nfsha' },
+    'build-ms': { type: 'string', default: '0' }, 'build-note': { type: 'string', default: '' }, nfsha: { type: 'string', default: 'no' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+if (!a.out || !a.run || !a.kernel || !a.initrd || !a.image) {
+  console.error('main.ts: --out, --run, --kernel, --initrd and --image are required');
+  process.exit(2);
+}
+const out = a.out;
+const names = a.providers.split(',').filter(Boolean);
+const bad = names.filter((p) => p !== 'heartbeat' && p !== 'nfsha');
+if (bad.length) {
+  console.error(`main.ts: unknown provider(s) ${bad.join(', ')}`);
+  process.exit(2);
+}
+const providers = names as Provider[];
+
+const started = Date.now();
+const rec = new Rec();
+const lab = new Lab(a.run, { kernel: a.kernel, initrd: a.initrd, image: a.image });
+const results: ProviderResult[] = [];
+mkdirSync(out, { recursive: true });
+
+let current: Run | undefined;
+// Interrupted (lab.sh got INT/TERM): write what was measured so far; lab.sh removes the VMs.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (current && !results.includes(current.result)) results.push({ ...current.result, aborted: `interrupted (${sig})` });
+    rec.provider = current?.provider ?? '';
+    rec.check('lab', 'run completed', false, `interrupted by ${sig}`);
+    finish();
+    process.exit(130);
+  });
+}
+
+for (const p of providers) {
+  rec.provider = p;
+  if (p === 'nfsha' && a.nfsha !== 'yes') {
+    rec.check('setup', 'nfsha agents installed in the image', false, 'no nfsha binary was given to the image build');
+    results.push({ provider: p, failovers: [], aborted: 'no agents' });
+    continue;
+  }
+  const run = new Run(lab, rec, p, out);
+  current = run;
+  try {
+    results.push(await run.all());
+  } finally {
+    // --keep: the last provider's VMs stay up for a look (lab.sh sh node1 ...).
+    if (!(a.keep && p === providers[providers.length - 1])) await run.teardown();
+  }
+}
+current = undefined;
+
+// Side by side: our agents' failover must take at most half the upstream agents' time.
+rec.provider = 'compare';
+const up = results.find((r) => r.provider === 'heartbeat')?.failovers.find((f) => f.scenario === 'crash');
+const ours = results.find((r) => r.provider === 'nfsha')?.failovers.find((f) => f.scenario === 'crash');
+if (providers.length === 2) {
+  for (const m of CRASH_METRICS.filter((x) => GATED.includes(x.name))) {
+    const u = up ? m.get(up) : undefined;
+    const o = ours ? m.get(ours) : undefined;
+    rec.check('compare', `${m.name}: nfsha ≤ 0.5 × heartbeat`, u !== undefined && o !== undefined && o <= 0.5 * u,
+      u !== undefined && o !== undefined ? `${(o / 1000).toFixed(1)} s vs ${(u / 1000).toFixed(1)} s, ratio ${(o / u).toFixed(2)}` : 'not measured');
+  }
+}
+
+function finish(): boolean {
+  const failed = rec.checks.filter((c) => !c.ok);
+  const pass = failed.length === 0 && rec.checks.length > 0;
+  const total = Date.now() - started + Number(a['build-ms']);
+  const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${rec.checks.length - failed.length}/${rec.checks.length} checks passed, providers ${providers.join(', ')}, ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s)${failed.length ? `; failed: ${failed.slice(0, 6).map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}`;
+  const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary };
+  writeFileSync(join(out, 'report.txt'), textReport(input));
+  writeFileSync(join(out, 'report.svg'), svgReport(results, `nfsha-agents VM lab: failover timelines (${providers.join(' vs ')})`));
+  writeFileSync(join(out, 'report.json'), JSON.stringify(input, null, 1));
+  process.stdout.write(`\n${textReport(input)}`);
+  return pass;
+}
+
+process.exit(finish() ? 0 : 1);

@@ -1,0 +1,456 @@
+// The scenarios of one provider's run, in order, on one set of VMs:
+//   start     the group comes up on node1, in order (Pacemaker's history), kernel facts checked
+//   client    NFSv3 and NFSv4.2 mounts by the floating name, flocks held, writes running
+//   crash     node1's qemu is killed: group moves to node2, locks reclaimed, writes resume
+//   rejoin    node1 boots again and rejoins the cluster
+//   move      planned move back to node1: clean stops, no journal recovery, locks reclaimed
+//   nfsd      nfsd stopped behind the cluster's back: monitor notices, group recovers in place
+//   umount    an exported filesystem unmounted behind its back: monitor notices, recovery
+//   verify    every file the client finished writing is intact on the shared disk
+//   holder    the Filesystem agent asked to stop a filesystem nfsd still exports (cluster in
+//             maintenance mode, agent run by hand): it must not claim success while mounted
+
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GRACE_S, GROUP, RESOURCES, type Provider } from './cib.ts';
+import * as client from './client.ts';
+import { EventLog, type Ev } from './events.ts';
+import { sleep } from './guest.ts';
+import { Guest, NODE_WATCH, clusterState, describeGroup, groupOn, loadConfig, opHistory, startClusterNode, stopWatch, type ClusterState } from './guests.ts';
+import { fmtS, type Record as Rec } from './record.ts';
+import { MACHINES, type Lab } from './vm.ts';
+
+export interface Failover {
+  scenario: string;
+  from: string;
+  to: string;
+  t0: number; // the crash, the move command, the fault
+  t0Label: string;
+  detected?: number; // node loss seen / monitor failure seen
+  starts: { rsc: string; t0: number; t1: number; ok: boolean }[];
+  stops: { rsc: string; t0: number; t1: number; ok: boolean }[];
+  groupStarted?: number;
+  notifyStart?: number;
+  notifyDone?: number;
+  lock: Partial<Record<client.Tag, number>>;
+  lastWriteBefore: Partial<Record<client.Tag, number>>;
+  firstWriteAfter: Partial<Record<client.Tag, number>>;
+  writes: Partial<Record<client.Tag, number[]>>; // completed client writes around the failover
+}
+
+export interface ProviderResult {
+  provider: Provider;
+  failovers: Failover[];
+  aborted?: string;
+}
+
+const BOOT_TIMEOUT = 300_000;
+const CLUSTER_TIMEOUT = 300_000;
+const GROUP_TIMEOUT = 900_000;
+const RECLAIM_TIMEOUT = 240_000;
+
+export class Run {
+  readonly lab: Lab;
+  readonly rec: Rec;
+  readonly provider: Provider;
+  readonly log = new EventLog();
+  readonly out: string;
+  readonly g: { node1: Guest; node2: Guest; client: Guest };
+  lockIds: Partial<Record<client.Tag, string>> = {};
+  readonly result: ProviderResult;
+
+  constructor(lab: Lab, rec: Rec, provider: Provider, out: string) {
+    this.lab = lab;
+    this.rec = rec;
+    this.provider = provider;
+    this.out = out;
+    this.g = { node1: new Guest(MACHINES.node1), node2: new Guest(MACHINES.node2), client: new Guest(MACHINES.client) };
+    this.result = { provider, failovers: [] };
+  }
+
+  private node(name: string): Guest {
+    return name === 'node1' ? this.g.node1 : this.g.node2;
+  }
+
+  // A start or stop that failed anywhere: no point waiting for the group any longer (a failed
+  // stop without fencing blocks the resource).
+  private failedStart(since: number): () => string | undefined {
+    return () => {
+      const e = this.log.find('done', since, (d) => (d.action === 'start' || d.action === 'stop') && d.status !== 0);
+      return e ? `${e.rsc} ${e.action} failed on ${e.host} (status ${e.status})` : undefined;
+    };
+  }
+
+  async all(): Promise<ProviderResult> {
+    const scenarios: [string, () => Promise<void>][] = [
+      ['start', () => this.start()],
+      ['client', () => this.clientSetup()],
+      ['crash', () => this.crash()],
+      ['rejoin', () => this.rejoin()],
+      ['move', () => this.move()],
+      ['nfsd', () => this.faultNfsd()],
+      ['umount', () => this.faultUmount()],
+      ['verify', () => this.verify('verify', 'node1')],
+      ['holder', () => this.filesystemUnderNfsd()],
+    ];
+    for (const [name, fn] of scenarios) {
+      try {
+        await fn();
+      } catch (e) {
+        const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        this.rec.check(name, 'scenario ran to its end', false, msg);
+        this.result.aborted = `${name}: ${msg}`;
+        break;
+      }
+    }
+    await this.collectLogs();
+    return this.result;
+  }
+
+  // ---- start ---------------------------------------------------------------------------------
+  async start(): Promise<void> {
+    const { node1, node2, client: c } = this.g;
+    await this.rec.step('shared disk (3 ext4 partitions)', async () => this.lab.makeSharedDisk());
+    await this.rec.step('boot node1, node2, client', async () => {
+      for (const m of Object.values(MACHINES)) this.lab.start(m);
+      await Promise.all([node1, node2, c].map((g) => g.waitUp(BOOT_TIMEOUT)));
+    });
+    await this.rec.step('cluster services (rpcbind, corosync, pacemaker) + client daemons', async () => {
+      await Promise.all([startClusterNode(node1, this.provider), startClusterNode(node2, this.provider), client.prepare(c)]);
+      node1.stream(NODE_WATCH, this.log);
+      node2.stream(NODE_WATCH, this.log);
+    });
+    await this.rec.step('cluster formed (both nodes online, DC elected)', () => this.waitCluster(node1, ['node1', 'node2']), (s) => `DC ${s.dc ?? '?'}`);
+    const t0 = Date.now();
+    await this.rec.step('group configured (cibadmin)', () => loadConfig(node1, this.provider));
+    const done = await this.rec.step('group started on node1', async () => {
+      const e = await this.log.wait('done', t0, GROUP_TIMEOUT, (d) => d.rsc === 'nfsnotify' && d.action === 'start' && d.status === 0, this.failedStart(t0));
+      if (!e) throw new Error(this.failedStart(t0)() ?? 'timed out');
+      return e;
+    }, (e) => `on ${e.host}`);
+    const s = await clusterState(node1);
+    this.rec.check('start', 'all nine resources started on node1', groupOn(s, 'node1'), describeGroup(s));
+    // Pacemaker's history: the start operations on node1, ordered by call id, are the group's order.
+    const hist = (await opHistory(node1)).filter((o) => o.node === 'node1' && o.op === 'start');
+    const order = hist.sort((a, b) => a.call - b.call).map((o) => o.rsc);
+    const expected = RESOURCES.map((r) => r.id);
+    this.rec.check('start', 'start order in Pacemaker history = group order', order.join(',') === expected.join(','), order.join(' → '));
+    this.rec.check('start', 'every start returned 0', hist.length === expected.length && hist.every((o) => o.rc === 0), hist.map((o) => `${o.rsc}=${o.rc}/${fmtS(o.execMs)}`).join(' '));
+    this.rec.check('start', 'no failed actions', s.failures.length === 0, s.failures.join('; '));
+    await this.kernelFacts('start', done.host);
+  }
+
+  private async waitCluster(g: Guest, nodes: string[]): Promise<ClusterState> {
+    const end = Date.now() + CLUSTER_TIMEOUT;
+    for (;;) {
+      try {
+        const s = await clusterState(g);
+        if (s.dc && nodes.every((n) => s.online.includes(n))) return s;
+      } catch {
+        // Pacemaker not answering yet
+      }
+      if (Date.now() > end) throw new Error(`cluster not formed within ${CLUSTER_TIMEOUT / 1000} s`);
+      await sleep(3000);
+    }
+  }
+
+  // What only a real kernel shows: nfsd threads, rpc_pipefs, grace and lease times in effect.
+  private async kernelFacts(scenario: string, host: string): Promise<void> {
+    const g = this.node(host);
+    const out = await g.sh(`echo threads=$(cat /proc/fs/nfsd/threads)
+echo grace=$(cat /proc/fs/nfsd/nfsv4gracetime) lease=$(cat /proc/fs/nfsd/nfsv4leasetime) nlm=$(cat /proc/sys/fs/nfs/nlm_grace_period)
+echo pipefs=$(awk '$3 == "rpc_pipefs" {print $2}' /proc/mounts | tr '\\n' ,)
+echo varlibnfs=$(awk '$2 == "/var/lib/nfs" {print $1}' /proc/mounts)
+echo versions=$(cat /proc/fs/nfsd/versions)`);
+    const kv = Object.fromEntries([...out.out.matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1]!, m[2]!]));
+    this.rec.check(scenario, 'nfsd threads running (/proc/fs/nfsd/threads > 0)', Number(kv.threads) > 0, `threads=${kv.threads}`);
+    this.rec.check(scenario, `grace/lease in effect (nfsv4gracetime=${GRACE_S}, nlm_grace_period=${GRACE_S}, lease=20)`,
+      kv.grace === String(GRACE_S) && kv.nlm === String(GRACE_S) && kv.lease === '20', `grace=${kv.grace} nlm=${kv.nlm} lease=${kv.lease}`);
+    this.rec.check(scenario, 'rpc_pipefs mounted', (kv.pipefs ?? '') !== '', `at ${kv.pipefs}`);
+    this.rec.check(scenario, '/var/lib/nfs is the shared infodir (fs3)', kv.varlibnfs === '/dev/vdb3', `source ${kv.varlibnfs || 'none'}`);
+  }
+
+  // ---- client --------------------------------------------------------------------------------
+  async clientSetup(): Promise<void> {
+    const c = this.g.client;
+    await this.rec.step('client mounts (vers=3 export1, vers=4.2 export2, by floating name)', () => client.mountAll(c));
+    const t0 = Date.now();
+    await this.rec.step('client flocks granted (after the grace period)', async () => {
+      await client.takeLocks(c);
+      const end = Date.now() + (GRACE_S + 180) * 1000;
+      while (!(await client.locksGranted(c))) {
+        if (Date.now() > end) throw new Error('flock not granted');
+        await sleep(1000);
+      }
+    });
+    const ino = await client.lockInodes(c);
+    const devs = await this.g.node1.ok(`for d in ${client.MOUNTS.v3.serverDir} ${client.MOUNTS.v4.serverDir}; do printf '%02x:%02x\\n' $(mountpoint -d $d | tr : ' '); done`);
+    const [d3, d4] = devs.trim().split('\n');
+    this.lockIds = { v3: `${d3}:${ino.v3}`, v4: `${d4}:${ino.v4}` };
+    const seen = await this.log.wait('locks', t0, 10_000, (e) => e.host === 'node1' && e.ids.includes(this.lockIds.v3!) && e.ids.includes(this.lockIds.v4!));
+    this.rec.check('client', 'both client locks in node1\'s /proc/locks', seen !== undefined, `ids ${this.lockIds.v3}, ${this.lockIds.v4}`);
+    client.startWriters(c, this.log);
+    const t1 = Date.now();
+    await this.rec.step('client writes running on both mounts', async () => {
+      for (const t of client.TAGS) {
+        if (!(await this.log.wait('write', t1, 120_000, (e) => e.tag === t))) throw new Error(`no ${t} write`);
+      }
+    });
+  }
+
+  // ---- failover measurement (common to crash, move, faults) ------------------------------------
+  private async followFailover(f: Failover, abortIf?: () => string | undefined): Promise<void> {
+    const to = f.to;
+    const abort = () => abortIf?.() ?? this.failedStart(f.t0)();
+    const done = await this.log.wait('done', f.t0, GROUP_TIMEOUT, (d) => d.host === to && d.rsc === 'nfsnotify' && d.action === 'start' && d.status === 0, abort);
+    this.fillTimeline(f);
+    if (!done) throw new Error(`group did not start on ${to}: ${abort() ?? 'timed out'}`);
+    f.groupStarted = done.t;
+    // Locks and writes come back after the group (grace period, client backoff): wait for them.
+    for (const t of client.TAGS) {
+      const id = this.lockIds[t];
+      if (id !== undefined) f.lock[t] = await this.lockBack(to, id, f.t0, RECLAIM_TIMEOUT);
+    }
+    for (const t of client.TAGS) {
+      const after = await this.log.wait('write', done.t, RECLAIM_TIMEOUT, (w) => w.tag === t);
+      // The write stall: the longest gap between two completed writes that ends after t0.
+      const ws = this.log.all('write', f.t0 - 60_000, after?.t ?? Date.now(), (w) => w.tag === t).map((w) => w.t);
+      let best: [number, number] | undefined;
+      for (let i = 1; i < ws.length; i++) {
+        const [a, b] = [ws[i - 1]!, ws[i]!];
+        if (b > f.t0 && (!best || b - a > best[1] - best[0])) best = [a, b];
+      }
+      if (after && best) {
+        f.lastWriteBefore[t] = best[0];
+        f.firstWriteAfter[t] = best[1];
+      }
+    }
+    this.fillTimeline(f);
+  }
+
+  // When a lock (dev:ino) is back in host's /proc/locks after `since`: it must have been absent
+  // there at some point from `since` on (a node that never had it, or lost it), then present.
+  private async lockBack(host: string, id: string, since: number, timeoutMs: number): Promise<number | undefined> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const absent = this.log.locksAt(host, since).includes(id) ? this.log.find('locks', since, (e) => e.host === host && !e.ids.includes(id))?.t : since;
+      if (absent !== undefined) {
+        const p = this.log.find('locks', absent, (e) => e.host === host && e.ids.includes(id));
+        if (p) return p.t;
+      }
+      if (Date.now() > end) return undefined;
+      await sleep(200);
+    }
+  }
+
+  private fillTimeline(f: Failover): void {
+    const on = (host: string, action: string) => {
+      const list: { rsc: string; t0: number; t1: number; ok: boolean }[] = [];
+      for (const x of this.log.all('exec', f.t0, Infinity, (e) => e.host === host && e.action === action)) {
+        const d = this.log.find('done', x.t, (e) => e.host === host && e.call === x.call);
+        if (d) list.push({ rsc: x.rsc, t0: x.t, t1: d.t, ok: d.status === 0 });
+      }
+      return list;
+    };
+    f.starts = on(f.to, 'start');
+    f.stops = f.scenario === 'crash' ? [] : on(f.from, 'stop');
+    const n = this.log.find('exec', f.t0, (e) => e.host === f.to && e.rsc === 'nfsnotify' && e.action === 'start');
+    f.notifyStart = n?.t;
+    f.notifyDone = n ? this.log.find('done', n.t, (e) => e.host === f.to && e.call === n.call)?.t : undefined;
+    const until = Math.max(f.groupStarted ?? 0, ...Object.values(f.firstWriteAfter), ...Object.values(f.lock)) + 5000;
+    for (const t of client.TAGS) f.writes[t] = this.log.all('write', f.t0 - 5000, until, (w) => w.tag === t).map((w) => w.t);
+  }
+
+  private newFailover(scenario: string, from: string, to: string, t0: number, t0Label: string): Failover {
+    const f: Failover = { scenario, from, to, t0, t0Label, starts: [], stops: [], lock: {}, lastWriteBefore: {}, firstWriteAfter: {}, writes: {} };
+    this.result.failovers.push(f);
+    return f;
+  }
+
+  private failoverChecks(f: Failover): void {
+    const sc = f.scenario;
+    this.rec.check(sc, `group started on ${f.to}`, f.groupStarted !== undefined, f.groupStarted ? `${fmtS(f.groupStarted - f.t0)} after ${f.t0Label}` : '');
+    const v3 = f.lock.v3;
+    const ns = f.notifyStart;
+    this.rec.check(sc, `NFSv3 lock reclaimed on ${f.to}`, v3 !== undefined, v3 ? `${fmtS(v3 - f.t0)} after ${f.t0Label}` : `not within ${RECLAIM_TIMEOUT / 1000} s`);
+    if (v3 !== undefined && ns !== undefined) {
+      // Proof that nfsnotify's notification caused the reclaim (not the client's own retry later).
+      this.rec.check(sc, 'NFSv3 reclaim follows nfsnotify start within 15 s', v3 >= ns && v3 - ns <= 15_000, `${fmtS(v3 - ns)} after nfsnotify start`);
+    }
+    const v4 = f.lock.v4;
+    const nfsd = f.starts.find((s) => s.rsc === 'nfsserver');
+    this.rec.check(sc, `NFSv4.2 lock reclaimed on ${f.to} within the grace period`, v4 !== undefined && (nfsd === undefined || v4 - nfsd.t0 <= GRACE_S * 1000),
+      v4 ? `${fmtS(v4 - f.t0)} after ${f.t0Label}${nfsd ? `, ${fmtS(v4 - nfsd.t0)} after nfsserver start began` : ''}` : 'not reclaimed');
+    for (const t of client.TAGS) {
+      const a = f.lastWriteBefore[t];
+      const b = f.firstWriteAfter[t];
+      this.rec.check(sc, `client ${t} writes resume`, b !== undefined, b && a ? `longest stall ${fmtS(b - a)} (last write before → first after)` : 'no write after the group started');
+    }
+  }
+
+  // ---- crash ---------------------------------------------------------------------------------
+  async crash(): Promise<void> {
+    const { node1 } = this.g;
+    await sleep(3000); // a few writes in steady state
+    const t0 = this.lab.crash('node1');
+    this.log.mark('kill -9 node1 qemu', t0);
+    node1.closeStreams();
+    const f = this.newFailover('crash', 'node1', 'node2', t0, 'the kill');
+    await this.rec.step('crash node1 → group started on node2, locks reclaimed, writes resumed', () => this.followFailover(f));
+    f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;
+    this.failoverChecks(f);
+    await this.verify('crash', 'node2');
+  }
+
+  async verify(scenario: string, server: string): Promise<void> {
+    const r = await client.verifyOnServer(this.g.client, this.node(server));
+    this.rec.check(scenario, 'every file the client wrote is intact on the shared disk', r.files > 0 && r.problems.length === 0, `${r.files} files checked on ${server}${r.problems.length ? `: ${r.problems.join(' | ')}` : ''}`);
+  }
+
+  // ---- rejoin --------------------------------------------------------------------------------
+  async rejoin(): Promise<void> {
+    const { node1, node2 } = this.g;
+    await this.rec.step('node1 boots again and rejoins', async () => {
+      await this.lab.stop('node1');
+      this.lab.start(MACHINES.node1);
+      await node1.waitUp(BOOT_TIMEOUT);
+      await startClusterNode(node1, this.provider);
+      node1.stream(NODE_WATCH, this.log);
+      await this.waitCluster(node2, ['node1', 'node2']);
+    });
+    const s = await clusterState(node2);
+    this.rec.check('rejoin', 'group stays on node2 (stickiness)', groupOn(s, 'node2'), describeGroup(s));
+  }
+
+  // ---- planned move --------------------------------------------------------------------------
+  async move(): Promise<void> {
+    const { node1, node2 } = this.g;
+    const t0 = this.log.mark('crm_resource --move nfsgroup to node1');
+    const f = this.newFailover('move', 'node2', 'node1', t0, 'the move command');
+    await node2.ok(`crm_resource --move --resource ${GROUP} --node node1`);
+    await this.rec.step('planned move node2 → node1', () => this.followFailover(f));
+    await node2.ok(`crm_resource --clear --resource ${GROUP}`);
+    this.failoverChecks(f);
+    this.rec.check('move', 'every stop on node2 returned 0', f.stops.length === RESOURCES.length && f.stops.every((s) => s.ok), f.stops.map((s) => `${s.rsc}${s.ok ? '' : '!'}`).join(' '));
+    const th = await node2.sh('cat /proc/fs/nfsd/threads 2>/dev/null || echo 0');
+    this.rec.check('move', 'nfsd stopped on node2 (/proc/fs/nfsd/threads = 0)', th.out.trim() === '0', `threads=${th.out.trim()}`);
+    const m2 = await node2.sh("grep -c '^/dev/vdb' /proc/mounts");
+    this.rec.check('move', 'no shared filesystem left mounted on node2', m2.out.trim() === '0', `${m2.out.trim()} mounted`);
+    // A clean unmount leaves nothing for the journal to replay on the next mount.
+    const rec1 = await node1.sh("dmesg | grep -E 'EXT4-fs \\(vdb[0-9]\\).*(recovery complete|orphan)' | tail -3");
+    this.rec.check('move', 'node1 mounted the filesystems without journal recovery (clean unmount)', rec1.out.trim() === '', rec1.out.trim());
+    const fence = await node2.sh("stonith_admin --history '*' 2>/dev/null | grep -v '^$' | head -3");
+    this.rec.check('move', 'no fencing', fence.out.trim() === '' || /\b0 events\b|no fenc/i.test(fence.out), fence.out.trim());
+    // unlock_on_stop and the export cache flush, seen on node2 while its group stopped.
+    const e1 = f.stops.find((s) => s.rsc === 'export1');
+    const srv = f.stops.find((s) => s.rsc === 'nfsserver');
+    if (e1 && srv && this.lockIds.v3) {
+      const held = this.log.locksAt('node2', e1.t0).includes(this.lockIds.v3);
+      const afterExport = this.log.locksAt('node2', srv.t0).includes(this.lockIds.v3);
+      this.rec.check('move', 'export1 stop released the NFSv3 lock before nfsserver stopped (unlock_on_stop)', held && !afterExport, `held at export1 stop: ${held}, still held at nfsserver stop: ${afterExport}`);
+      // exportfs -u flushes the kernel's export cache (all of it): after the first export stop
+      // and before nfsd stops, node2's nfsd.export cache must hold none of the stopped exports.
+      const firstExport = f.stops.find((s) => s.rsc.startsWith('export'));
+      const cachedAt = (t: number) => (this.log.last('expcache', t, (e) => e.host === 'node2')?.paths ?? []).filter((p) => p.startsWith('/mnt/exports'));
+      const before = firstExport ? cachedAt(firstExport.t0) : [];
+      const after = cachedAt(srv.t0);
+      this.rec.check('move', 'export stops flushed the kernel export cache before nfsserver stopped', before.length > 0 && after.length === 0, `cached at first export stop: ${before.join(' ') || 'nothing'}; at nfsserver stop: ${after.join(' ') || 'nothing'}`);
+    } else {
+      this.rec.check('move', 'export1/nfsserver stops seen on node2', false);
+    }
+    await this.verify('move', 'node1');
+  }
+
+  // ---- faults --------------------------------------------------------------------------------
+  private async fault(scenario: string, what: string, rsc: string, script: string): Promise<void> {
+    const { node1 } = this.g;
+    const t0 = this.log.mark(`${what} on node1`);
+    const f = this.newFailover(scenario, 'node1', 'node1', t0, `the fault (${what})`);
+    await node1.ok(script);
+    await this.rec.step(`${what} → detected by ${rsc} monitor → recovered`, async () => {
+      const det = await this.log.wait('result', t0, 180_000, (e) => e.host === 'node1' && e.rsc === rsc && e.action === 'monitor' && e.rc !== 0 && e.rc !== -1);
+      if (!det) throw new Error(`${rsc} monitor did not report the fault`);
+      f.detected = det.t;
+      await this.followFailover(f);
+    });
+    const det = f.detected!;
+    this.rec.check(scenario, `${rsc} monitor detected the fault`, true, `${fmtS(det - t0)} after the fault`);
+    this.failoverChecks(f);
+    const s = await clusterState(node1);
+    this.rec.check(scenario, 'group running on node1 again', groupOn(s, 'node1'), describeGroup(s));
+    await this.kernelFacts(scenario, 'node1');
+    await node1.sh(`crm_resource --cleanup --resource ${GROUP} >/dev/null 2>&1`);
+  }
+
+  async faultNfsd(): Promise<void> {
+    // nfsd threads ignore signals on this kernel; "rpc.nfsd 0" is how they die behind the cluster's back.
+    await this.fault('nfsd', 'rpc.nfsd 0', 'nfsserver', 'rpc.nfsd 0');
+  }
+
+  async faultUmount(): Promise<void> {
+    // nfsd holds the export, so only a lazy unmount takes it away behind the cluster's back.
+    await this.fault('umount', 'umount -l export2', 'fs2', `umount -l ${client.MOUNTS.v4.serverDir}`);
+  }
+
+  // ---- Filesystem stop while the NFS server holds the filesystem -----------------------------
+  // What only a real kernel shows: nfsd (kernel threads, no PID to signal) keeps export2's
+  // filesystem busy while the client holds a lock and files open on it. The agent is run by
+  // hand, as Pacemaker would (environment, 30 s operation timeout), with the cluster in
+  // maintenance mode. A correct agent either unmounts or fails, within its timeout, never
+  // reports a stop while the filesystem is still mounted, and kills no process that does not use it.
+  async filesystemUnderNfsd(): Promise<void> {
+    const { node1 } = this.g;
+    await node1.ok('crm_attribute --type crm_config --name maintenance-mode --update true');
+    const dir = client.MOUNTS.v4.serverDir;
+    const before = await node1.ok('pgrep -x rpc.mountd; pgrep -x rpc.statd; cat /run/lab-watch.pid');
+    const t0 = Date.now();
+    const r = await node1.sh(`export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=fs2 OCF_RESKEY_device=/dev/vdb2 OCF_RESKEY_directory=${dir} \
+  OCF_RESKEY_fstype=ext4 OCF_RESKEY_CRM_meta_timeout=30000 HA_LOGFILE=/tmp/fs2-stop.log HA_debug=0
+timeout 90 /usr/lib/ocf/resource.d/${this.provider}/Filesystem stop >/tmp/fs2-stop.out 2>&1
+echo "rc=$?"
+echo "mounted=$(grep -c " ${dir} " /proc/mounts)"
+echo "threads=$(cat /proc/fs/nfsd/threads)"
+echo "loglines=$(cat /tmp/fs2-stop.log /tmp/fs2-stop.out 2>/dev/null | wc -l)"
+tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
+    const ms = Date.now() - t0;
+    const kv = Object.fromEntries([...r.out.matchAll(/^(\w+)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const rc = Number(kv.rc);
+    const mounted = kv.mounted !== '0';
+    const detail = `rc ${rc}, ${fmtS(ms)}, ${mounted ? 'still mounted' : 'unmounted'}, nfsd threads ${kv.threads}, ${kv.loglines} log lines`;
+    this.rec.check('holder', 'Filesystem stop under nfsd: no success reported while still mounted', !(rc === 0 && mounted), detail);
+    this.rec.check('holder', 'Filesystem stop under nfsd: returns within its 30 s timeout (+5 s)', rc !== 124 && ms <= 35_000, detail);
+    const after = await node1.sh(`for p in ${before.trim().split(/\s+/).join(' ')}; do [ -d /proc/$p ] || echo "gone $p"; done`);
+    this.rec.check('holder', 'Filesystem stop under nfsd: killed nothing that does not use the filesystem (mountd, statd, other processes)', after.out.trim() === '', after.out.trim());
+    await node1.sh('crm_attribute --type crm_config --name maintenance-mode --delete');
+  }
+
+  // ---- logs ----------------------------------------------------------------------------------
+  async collectLogs(): Promise<void> {
+    const dir = join(this.out, 'logs', this.provider);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'events.log'), this.log.raw.join('\n') + '\n');
+    for (const g of [this.g.node1, this.g.node2]) {
+      const r = await g.sh('cat /var/log/pacemaker/pacemaker.log', 30_000).catch(() => undefined);
+      if (r) writeFileSync(join(dir, `${g.name}-pacemaker.log`), r.out);
+      const c = await g.sh('tail -c 300000 /var/log/cluster/corosync.log; echo; dmesg', 30_000).catch(() => undefined);
+      if (c) writeFileSync(join(dir, `${g.name}-corosync-dmesg.log`), c.out);
+    }
+    const d = await this.g.client.sh('dmesg', 30_000).catch(() => undefined);
+    if (d) writeFileSync(join(dir, 'client-dmesg.log'), d.out);
+    for (const m of Object.values(MACHINES)) {
+      try {
+        copyFileSync(this.lab.consoleLog(m.name), join(dir, `${m.name}-console.log`));
+      } catch {
+        // never booted
+      }
+    }
+  }
+
+  async teardown(): Promise<void> {
+    for (const g of Object.values(this.g)) g.closeStreams();
+    await Promise.all([stopWatch(this.g.node1), stopWatch(this.g.node2)].map((p) => p.catch(() => undefined)));
+    await this.lab.stopAll();
+  }
+}
+
+export type { Ev };
