@@ -11,7 +11,9 @@
 # Everything runs inside one network namespace created here (a bridge and three taps, nothing
 # else; no route leaves it) and is removed on exit, on Ctrl-C and on TERM. qemu processes are
 # killed by their recorded PID, after checking that the PID's command line is ours.
-# Environment: LAB_OUT (default build/lab: report, logs), LAB_CACHE (default .cache/lab: images).
+# Environment: LAB_OUT (default build/lab: report, logs), LAB_CACHE (default .cache/lab: images),
+# LAB_TIMEOUT (default 3600: seconds after which the scenarios are stopped and the lab removed),
+# LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -88,8 +90,10 @@ rm -rf --one-file-system "$OUT/logs"; rm -f "$OUT"/report.*
 mkdir -p "$RUN/pids"
 
 DRIVER=""
+WATCHDOG=""
 on_exit() {
   local rc=$?
+  if [ -n "$WATCHDOG" ]; then kill "$WATCHDOG" 2>/dev/null || true; fi
   if [ -n "$DRIVER" ] && kill -0 "$DRIVER" 2>/dev/null; then
     kill -TERM "$DRIVER" 2>/dev/null || true
     wait "$DRIVER" 2>/dev/null || true
@@ -135,6 +139,15 @@ ip netns exec "$NS" "$NODE" "$HERE/driver/main.ts" --out "$OUT" --run "$RUN" \
   --kernel "$KERNEL" --initrd "$INITRD" --image "$IMAGE" --providers "$PROVIDERS" \
   --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" $([ "$KEEP" = 1 ] && echo --keep) &
 DRIVER=$!
+# A bound for the whole run, whatever hangs: the driver is stopped (it writes what it measured).
+(
+  trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+  sleep "${LAB_TIMEOUT:-3600}" & nap=$!
+  wait "$nap" || exit 0
+  echo "lab.sh: LAB_TIMEOUT reached, stopping" >&2
+  kill -TERM "$DRIVER" 2>/dev/null
+) &
+WATCHDOG=$!
 set +e
 wait "$DRIVER"
 rc=$?
