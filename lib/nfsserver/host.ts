@@ -84,11 +84,23 @@ export async function prepareVarLibNfs(ctx: NfsCtx): Promise<void> {
   }
 }
 
+// Whether this kernel has loadable modules installed (/lib/modules/<release>); containers and
+// kernels without modules have none, and modprobe would only fail there.
+async function haveModules(sys: System): Promise<boolean> {
+  const release = sys.readProcFile('/proc/sys/kernel/osrelease')?.trim();
+  return release !== undefined && release !== '' && (await sys.stat(`/lib/modules/${release}`))?.isDirectory === true;
+}
+
 // rpc_pipefs at rpcpipefs_dir, where the kernel has it (it does not in every container).
 export async function mountPipefs(ctx: NfsCtx): Promise<boolean> {
   const { sys, log, params } = ctx;
   const dir = params.rpcpipefs_dir;
   if (mountAt(mounts(sys), dir)?.fstype === 'rpc_pipefs') return true;
+  // rpc_pipefs comes with the sunrpc module, which nothing may have loaded yet on a fresh boot.
+  if (!kernelHas(sys, 'rpc_pipefs') && (await haveModules(sys))) {
+    const r = await sys.run(['modprobe', 'sunrpc']);
+    if (r.exitCode !== 0) log.warn(`modprobe sunrpc failed: ${r.stderr.trim()}`);
+  }
   if (!(kernelHas(sys, 'rpc_pipefs'))) {
     log.info(`The kernel has no rpc_pipefs: not mounting it on ${dir} (rpc.idmapd and nfsdcld are not started)`);
     return false;

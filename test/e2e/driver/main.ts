@@ -84,18 +84,24 @@ if (providers.length === 2) {
   }
 }
 
+// What decides PASS/FAIL: the functional checks of our agents (the provider under test). The
+// upstream agents' checks document their behaviour in the same run, and the side-by-side ratios
+// are measurements (the project's rule: speed is reported by benchmarks, never asserted by
+// tests); both are in the report, neither fails the lab.
 function finish(): boolean {
-  const failed = rec.checks.filter((c) => !c.ok && !c.known);
-  const known = rec.checks.filter((c) => !c.ok && c.known).length;
-  const pass = failed.length === 0 && rec.checks.length > 0;
+  const gating = rec.checks.filter((c) => c.provider !== 'heartbeat' && c.provider !== 'compare');
+  const failed = gating.filter((c) => !c.ok);
+  const notes = rec.checks.filter((c) => (c.provider === 'heartbeat' || c.provider === 'compare') && !c.ok);
+  const pass = failed.length === 0 && gating.length > 0;
   const total = Date.now() - started + Number(a['build-ms']);
-  const passed = rec.checks.filter((c) => c.ok).length;
-  const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${passed}/${rec.checks.length} checks passed, ${failed.length} failed${known ? `, ${known} known upstream defect${known > 1 ? 's' : ''} (not counted)` : ''}; providers ${providers.join(', ')}; ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s)${failed.length ? `; failed: ${failed.slice(0, 6).map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}`;
+  const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${gating.length - failed.length}/${gating.length} checks of our agents passed, providers ${providers.join(', ')}, ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s)${failed.length ? `; failed: ${failed.slice(0, 6).map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}${notes.length ? `; not gating (upstream findings, targets missed): ${notes.map((c) => `${c.provider}/${c.scenario}: ${c.name}`).join('; ')}` : ''}`;
   const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary };
   writeFileSync(join(out, 'report.txt'), textReport(input));
   writeFileSync(join(out, 'report.svg'), svgReport(results, `nfsha-agents VM lab: failover timelines (${providers.join(' vs ')})`));
   writeFileSync(join(out, 'report.json'), JSON.stringify(input, null, 1));
   process.stdout.write(`\n${textReport(input)}`);
+  // The plain closing line CI reads.
+  process.stdout.write(`lab: ${String(gating.length - failed.length)} passed, ${String(failed.length)} failed\n`);
   return pass;
 }
 

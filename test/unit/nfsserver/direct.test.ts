@@ -290,3 +290,22 @@ describe('nfsserver stop, direct mode', () => {
     m.done();
   });
 });
+
+describe('nfsserver rpc_pipefs on a fresh boot', () => {
+  it('loads sunrpc when rpc_pipefs is not registered yet and the kernel has modules', async () => {
+    const m = new Machine();
+    m.random.push(new Uint8Array([5, 0, 0, 0]));
+    m.file('/proc/sys/kernel/osrelease', '6.1.0-40-amd64\n');
+    m.file('/lib/modules/6.1.0-40-amd64', '', 'dir');
+    m.expect(
+      run.bind(m),
+      { argv: ['modprobe', 'sunrpc'], effect: () => m.file('/proc/filesystems', 'nodev\tproc\nnodev\trpc_pipefs\n') },
+      { argv: ['mount', '-t', 'rpc_pipefs', 'sunrpc', '/var/lib/nfs/rpc_pipefs'], effect: () => m.mount('/var/lib/nfs/rpc_pipefs', 'rpc_pipefs', 'sunrpc') },
+      run.rpcbind(m), run.rpcinfo(), run.statd(m), run.mountd(m), run.nfsd(m),
+    );
+    const r = await act(m, 'start', { ...INFO, nfs_no_notify: 'true' });
+    expect(r.code).toBe(0);
+    m.done();
+    expect(r.log).not.toContain('The kernel has no rpc_pipefs');
+  });
+});
