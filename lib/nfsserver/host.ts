@@ -36,10 +36,10 @@ export async function bindState(ctx: NfsCtx, entries: readonly MountEntry[]): Pr
   const infodir = ctx.params.nfs_shared_infodir;
   if (infodir === '') return { state: 'foreign', entry };
   const record = (await ctx.sys.readFileIfExists(bindRecord(ctx)).catch(() => null))?.trim();
-  if (record === `${entry.dev} ${entry.root}`) return { state: 'ours', entry };
+  if (record === `${entry.majmin} ${entry.root}`) return { state: 'ours', entry };
   const real = (await ctx.sys.realpath(infodir)) ?? infodir;
   const o = origin(entries.filter((e) => e !== entry), real);
-  if (o !== undefined && o.dev === entry.dev && o.root === entry.root) return { state: 'ours', entry };
+  if (o !== undefined && o.dev === entry.majmin && o.root === entry.root) return { state: 'ours', entry };
   return { state: 'foreign', entry };
 }
 
@@ -68,7 +68,7 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
   const now = mountAt(mounts(sys), VAR_LIB_NFS);
   if (now !== undefined) {
     await sys.mkdirp(ctx.env.rsctmp).catch(() => undefined);
-    await sys.writeFile(bindRecord(ctx), `${now.dev} ${now.root}\n`).catch((e: unknown) => log.warn(`cannot record the bind mount: ${String(e)}`));
+    await sys.writeFile(bindRecord(ctx), `${now.majmin} ${now.root}\n`).catch((e: unknown) => log.warn(`cannot record the bind mount: ${String(e)}`));
   }
   log.info(`Bound ${infodir} to ${VAR_LIB_NFS}`);
 }
