@@ -12,7 +12,7 @@ DOCDIR     ?= /usr/share/doc/nfsha-agents
 SBINDIR    ?= /usr/sbin
 DESTDIR    ?=
 STAGE      ?= $(CURDIR)/stage
-SOURCES    := $(shell find agents lib -name '*.ts') package.json tools/build.mjs
+SOURCES    := $(shell find agents lib -name '*.ts') package.json tools/build.mjs tools/sea-main.cjs tools/make-code-cache.cjs
 
 .PHONY: bootstrap all build deps metadata check-metadata man install stage test test-static test-unit test-integration test-bats bench rpm lab lab-clean clean distclean
 

@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'stage/**', 'rpm/_build/**', '**/*.mjs', 'vitest.config.ts'] },
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'stage/**', 'rpm/_build/**', '**/*.mjs', '**/*.cjs', 'vitest.config.ts'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -178,3 +178,13 @@ with_provider() {
   assert_success
   assert_equal "$stderr" ""
 }
+
+@test "the built-in code cache is accepted, also with V8 flags in NODE_OPTIONS" {
+  # tools/sea-main.cjs warns on stderr when V8 rejects the cache made at build time (flags or
+  # Node version differ): the agents would still work, only slower.
+  for opts in '' '--max-old-space-size=64 --stack-trace-limit=3'; do
+    run --separate-stderr env NODE_OPTIONS="$opts" "$(agent Filesystem)" meta-data
+    assert_success
+    assert_equal "$stderr" ""
+  done
+}
