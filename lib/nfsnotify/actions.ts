@@ -87,6 +87,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   const p = paths(ctx);
   const current = await readRecord(sys, p, 'current');
   const statd = await runningStatd(sys);
+  log.debug(`rpc.statd is pid ${String(statd.pid)}`);
   if (!force && sameStatd(current, statd)) {
     log.info(`notifications already sent for rpc.statd ${String(statd.pid)}`);
     return OCF.SUCCESS;
@@ -96,6 +97,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   // retrying is ended, and before sm-notify may consume the real monitor list.
   const checked = new Map<string, SourceHost>();
   for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
+  log.debug(`source hosts checked: ${[...checked.values()].map((c) => `${c.host} (name ${c.monName}, from ${c.address})`).join(', ') || 'none (default address)'}`);
   const sd = await detectStatdDir(sys, { statdArgv: (await readCmdline(sys, statd.pid)) ?? [] });
   if (!(await sys.stat(`${sd.dir}/sm`))?.isDirectory) {
     throw new OcfError(OCF.ERR_GENERIC, `statd directory ${sd.dir} (from the ${sd.source}) has no sm/: sm-notify would notify nobody`);
@@ -106,7 +108,10 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
 
   const backup = backupDir(sd.dir, env.instance);
   if (renotify) log.info('Renotifying clients');
-  if (!renotify || !(await sys.stat(backup))?.isDirectory) await replaceWithCopy(sys, sd.dir, backup, sd.dir);
+  if (!renotify || !(await sys.stat(backup))?.isDirectory) {
+    await replaceWithCopy(sys, sd.dir, backup, sd.dir);
+    log.debug(`statd state saved in ${backup}`);
+  }
   const plan = planNotification({ hosts: cfg.hosts, renotify, statdDir: sd.dir, instance: env.instance });
   await writePrivateList(sys, p, plan.filter((s) => s.source === 'copy').map((s) => s.dir));
   for (const step of plan) {

@@ -14,9 +14,10 @@ export class Deadline {
   readonly reserveMs: number;
   readonly #clock: Clock;
 
-  constructor(clock: Clock, budgetMs: number) {
+  // `startedAt`: when the operation began (the process start), default now.
+  constructor(clock: Clock, budgetMs: number, startedAt?: number) {
     this.#clock = clock;
-    this.startedAt = clock.now();
+    this.startedAt = Math.min(startedAt ?? clock.now(), clock.now());
     this.budgetMs = budgetMs;
     // Keep 10% (at least 0.3 s, at most 2 s) to log, write the exit reason and exit.
     this.reserveMs = Math.min(2000, Math.max(300, Math.floor(budgetMs / 10)));

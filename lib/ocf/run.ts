@@ -132,7 +132,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
     if (env.OCF_RA_VERSION_MAJOR !== undefined && (env.OCF_RESOURCE_INSTANCE ?? '') === '') {
       throw new OcfError(OCF.ERR_ARGS, 'Need to tell us our resource instance name (OCF_RESOURCE_INSTANCE)');
     }
-    const deadline = new Deadline(sys, budgetFor(ocfEnv.timeoutMs, spec.timeout));
+    const deadline = new Deadline(sys, budgetFor(ocfEnv.timeoutMs, spec.timeout), sys.processStart());
     const parsed = parseParams(agent.parameters, env);
     const ctx: Context<ParamSpecs> = {
       params: parsed.params,

@@ -391,6 +391,10 @@ export class NodeSystem implements System {
     return Date.now();
   }
 
+  processStart(): number {
+    return Date.now() - Math.round(process.uptime() * 1000);
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   }

@@ -65,12 +65,16 @@ export class ScriptedSystem implements System {
   #script: ExpectedCall[];
   #n = 0;
   #clock: number;
+  readonly #started: number;
+  // How long the scripted process had been running when the test began (processStart()).
+  startupMs = 0;
   #ino = 100;
 
   constructor(script: ExpectedCall[] = [], opts: { pid?: number; startMs?: number } = {}) {
     this.#script = [...script];
     this.pid = opts.pid ?? 4242;
     this.#clock = opts.startMs ?? Date.UTC(2026, 10, 25, 12, 0, 0);
+    this.#started = this.#clock;
     this.file('/', '', 'dir');
   }
 
@@ -346,6 +350,11 @@ export class ScriptedSystem implements System {
 
   now(): number {
     return this.#clock;
+  }
+
+  // The scripted process started `startupMs` (default 0) before the clock's initial value.
+  processStart(): number {
+    return this.#started - this.startupMs;
   }
 
   // Advances the virtual clock instead of waiting.

@@ -98,6 +98,9 @@ export interface System {
 
   // Time
   now(): number;
+  // When this process started (Date.now() scale): Pacemaker's operation timeout counts from the
+  // fork, so the deadline does too, not from when the agent's code began to run.
+  processStart(): number;
   sleep(ms: number): Promise<void>;
 
   // This process

@@ -13,7 +13,8 @@
 # killed by their recorded PID, after checking that the PID's command line is ours.
 # Environment: LAB_OUT (default build/lab: report, logs), LAB_CACHE (default .cache/lab: images),
 # LAB_TIMEOUT (default 3600: seconds after which the scenarios are stopped and the lab removed),
-# LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50).
+# LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50), LAB_TRACE=1 (our agents write
+# OCF_TRACE_RA traces, collected as logs/<provider>/<node>-trace_ra.log).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -48,7 +48,10 @@ function esc(s: string): string {
 export function resourcesXml(provider: Provider): string {
   const prims = RESOURCES.map((r) => {
     const prov = r.klass === 'heartbeat' ? 'heartbeat' : provider;
-    const nv = r.params.map(([k, v]) => `        <nvpair id="${r.id}-${k}" name="${k}" value="${esc(v)}"/>`).join('\n');
+    // LAB_TRACE=1: our agents write an OCF_TRACE_RA trace of every action (collected with the
+    // logs), to see where an action spends its time. Off by default: the seed's group as it is.
+    const params = prov === 'nfsha' && process.env.LAB_TRACE === '1' ? [...r.params, ['trace_ra', '1'] as const] : r.params;
+    const nv = params.map(([k, v]) => `        <nvpair id="${r.id}-${k}" name="${k}" value="${esc(v)}"/>`).join('\n');
     return `    <primitive id="${r.id}" class="ocf" provider="${prov}" type="${r.type}">
       <instance_attributes id="${r.id}-ia">
 ${nv}

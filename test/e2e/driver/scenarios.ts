@@ -435,6 +435,10 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
       if (r) writeFileSync(join(dir, `${g.name}-pacemaker.log`), r.out);
       const c = await g.sh('tail -c 300000 /var/log/cluster/corosync.log; echo; dmesg', 30_000).catch(() => undefined);
       if (c) writeFileSync(join(dir, `${g.name}-corosync-dmesg.log`), c.out);
+      if (process.env.LAB_TRACE === '1') {
+        const t = await g.sh('cd /var/lib/heartbeat/trace_ra 2>/dev/null && for f in */*; do echo "=== $f"; cat "$f"; done', 60_000).catch(() => undefined);
+        if (t) writeFileSync(join(dir, `${g.name}-trace_ra.log`), t.out);
+      }
     }
     const d = await this.g.client.sh('dmesg', 30_000).catch(() => undefined);
     if (d) writeFileSync(join(dir, 'client-dmesg.log'), d.out);

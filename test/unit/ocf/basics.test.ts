@@ -37,6 +37,11 @@ describe('Deadline', () => {
     expect(d.expired()).toBe(true);
     expect(() => { d.check('waiting for nfsd'); }).toThrow(OcfError);
   });
+  it('counts from a given start, never from the future', () => {
+    const sys = new ScriptedSystem();
+    expect(new Deadline(sys, 20000, sys.now() - 3000).remaining()).toBe(15000);
+    expect(new Deadline(sys, 20000, sys.now() + 3000).remaining()).toBe(18000);
+  });
   it('keeps at least 0.3 s on short budgets', () => {
     expect(new Deadline(new ScriptedSystem(), 1000).reserveMs).toBe(300);
   });

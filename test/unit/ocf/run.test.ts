@@ -4,7 +4,7 @@ import { defineAgent, builtin } from '../../../lib/ocf/define.ts';
 import { OCF, OcfError } from '../../../lib/ocf/codes.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
-const seen: { probe?: boolean; level?: number; budget?: number; flag?: boolean; port?: number | undefined; problems?: readonly string[] } = {};
+const seen: { probe?: boolean; level?: number; budget?: number; left?: number; flag?: boolean; port?: number | undefined; problems?: readonly string[] } = {};
 
 const demo = defineAgent({
   name: 'Demo',
@@ -25,6 +25,7 @@ const demo = defineAgent({
         seen.probe = ctx.env.isProbe;
         seen.level = ctx.env.checkLevel;
         seen.budget = ctx.deadline.budgetMs;
+        seen.left = ctx.deadline.remaining();
         seen.flag = ctx.params.flag;
         seen.port = ctx.params.port;
         seen.problems = ctx.paramProblems;
@@ -35,8 +36,9 @@ const demo = defineAgent({
   },
 });
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Record<string, string> = {}, startupMs = 0) {
   const sys = new ScriptedSystem();
+  sys.startupMs = startupMs;
   sys.file('/usr/lib/ocf', '', 'dir');
   const code = await runAgent({ agent: demo, args, env: { OCF_ROOT: '/usr/lib/ocf', ...env }, sys, invokedAs: '/usr/lib/ocf/resource.d/nfsha/Demo' });
   return { code, sys };
@@ -89,6 +91,14 @@ describe('runAgent', () => {
     expect(seen.budget).toBe(12345);
     await run(['monitor']);
     expect(seen.budget).toBe(20000);
+  });
+
+  it('counts the budget from the process start, as Pacemaker counts its timeout from the fork', async () => {
+    // 30 s budget, 2 s reserve; the runtime took 1.5 s to start before the agent's code ran.
+    await run(['monitor'], { OCF_RESKEY_CRM_meta_timeout: '30000' }, 1500);
+    expect(seen.left).toBe(26500);
+    await run(['monitor'], { OCF_RESKEY_CRM_meta_timeout: '30000' });
+    expect(seen.left).toBe(28000);
   });
 
   it('reads the check level from OCF_CHECK_LEVEL or OCF_RESKEY_OCF_CHECK_LEVEL', async () => {
