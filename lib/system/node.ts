@@ -1,18 +1,17 @@
 // The real System: node:child_process for processes (argv arrays, never a shell), node:fs (and
 // fs-extra for copy/move) for files; everything beyond node:fs is loaded on first use.
 
-import * as fs from 'node:fs';
-import type * as FsPromises from 'node:fs/promises';
+import {
+  access, accessSync, appendFile, appendFileSync, chmod, close, constants, fstatSync, fsync, lchown, lstat, mkdir, open, read, readFile,
+  readFileSync, readdir, readdirSync, readlink, readlinkSync, realpath, rm, rmdir, stat, statSync, write, writeFile, writeSync, type Stats,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { FileStat, RunOptions, RunResult, System } from './types.ts';
 
 // Start-up time matters (a monitor runs every few seconds): node:fs/promises pulls in streams
-// and readline, node:tty pulls in net, ≈3 ms for every run. The calls on the common paths use
-// the callback API of node:fs, which Node has loaded anyway; fs/promises, tty and os are
-// loaded on first use only.
-const fsp: typeof FsPromises = new Proxy({} as typeof FsPromises, {
-  get: (_t, k) => Reflect.get(process.getBuiltinModule('node:fs/promises'), k) as unknown,
-});
+// and readline, node:tty pulls in net, ≈3 ms for every run. Files go through the callback API
+// of node:fs, which Node has loaded anyway (named imports: a namespace import would make the
+// bundle copy the whole module object at start); tty and os are loaded on first use only.
 
 function settle<T>(run: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -21,21 +20,28 @@ function settle<T>(run: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) =>
 }
 
 const cbfs = {
-  stat: (p: string) => settle<fs.Stats>((cb) => { fs.stat(p, cb); }),
-  lstat: (p: string) => settle<fs.Stats>((cb) => { fs.lstat(p, cb); }),
-  realpath: (p: string) => settle<string>((cb) => { fs.realpath(p, cb); }),
-  readlink: (p: string) => settle<string>((cb) => { fs.readlink(p, cb); }),
-  readdir: (p: string) => settle<string[]>((cb) => { fs.readdir(p, cb); }),
-  readFile: (p: string) => settle<string>((cb) => { fs.readFile(p, 'utf8', cb); }),
-  access: (p: string, mode: number) => settle<undefined>((cb) => { fs.access(p, mode, (e) => { cb(e, undefined); }); }),
-  open: (p: string, flags: number, mode: number) => settle<number>((cb) => { fs.open(p, flags, mode, cb); }),
-  read: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { fs.read(fd, b, off, len, pos, cb); }),
-  write: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { fs.write(fd, b, off, len, pos, cb); }),
-  fsync: (fd: number) => settle<undefined>((cb) => { fs.fsync(fd, (e) => { cb(e, undefined); }); }),
-  close: (fd: number) => settle<undefined>((cb) => { fs.close(fd, (e) => { cb(e, undefined); }); }),
+  stat: (p: string) => settle<Stats>((cb) => { stat(p, cb); }),
+  lstat: (p: string) => settle<Stats>((cb) => { lstat(p, cb); }),
+  realpath: (p: string) => settle<string>((cb) => { realpath(p, cb); }),
+  readlink: (p: string) => settle<string>((cb) => { readlink(p, cb); }),
+  readdir: (p: string) => settle<string[]>((cb) => { readdir(p, cb); }),
+  readFile: (p: string) => settle<string>((cb) => { readFile(p, 'utf8', cb); }),
+  readBytes: (p: string) => settle<Buffer>((cb) => { readFile(p, cb); }),
+  writeFile: (p: string, data: string | Uint8Array, mode: number | undefined) => settle<undefined>((cb) => { writeFile(p, data, { mode }, (e) => { cb(e, undefined); }); }),
+  appendFile: (p: string, data: string) => settle<undefined>((cb) => { appendFile(p, data, (e) => { cb(e, undefined); }); }),
+  access: (p: string, mode: number) => settle<undefined>((cb) => { access(p, mode, (e) => { cb(e, undefined); }); }),
+  rm: (p: string) => settle<undefined>((cb) => { rm(p, (e) => { cb(e, undefined); }); }),
+  rmdir: (p: string) => settle<undefined>((cb) => { rmdir(p, (e) => { cb(e, undefined); }); }),
+  chmod: (p: string, mode: number) => settle<undefined>((cb) => { chmod(p, mode, (e) => { cb(e, undefined); }); }),
+  lchown: (p: string, uid: number, gid: number) => settle<undefined>((cb) => { lchown(p, uid, gid, (e) => { cb(e, undefined); }); }),
+  open: (p: string, flags: number, mode: number) => settle<number>((cb) => { open(p, flags, mode, cb); }),
+  read: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { read(fd, b, off, len, pos, cb); }),
+  write: (fd: number, b: Buffer, off: number, len: number, pos: number) => settle<number>((cb) => { write(fd, b, off, len, pos, cb); }),
+  fsync: (fd: number) => settle<undefined>((cb) => { fsync(fd, (e) => { cb(e, undefined); }); }),
+  close: (fd: number) => settle<undefined>((cb) => { close(fd, (e) => { cb(e, undefined); }); }),
 };
 
-function toStat(s: fs.Stats): FileStat {
+function toStat(s: Stats): FileStat {
   return {
     isFile: s.isFile(),
     isDirectory: s.isDirectory(),
@@ -63,7 +69,7 @@ function writeAll(fd: number, text: string): void {
   let off = 0;
   while (off < buf.length) {
     try {
-      off += fs.writeSync(fd, buf, off);
+      off += writeSync(fd, buf, off);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
@@ -186,8 +192,8 @@ export class NodeSystem implements System {
     const candidates = program.includes('/') ? [program] : (this.#env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, program));
     for (const c of candidates) {
       try {
-        fs.accessSync(c, fs.constants.X_OK);
-        if (fs.statSync(c).isFile()) return c;
+        accessSync(c, constants.X_OK);
+        if (statSync(c).isFile()) return c;
       } catch {
         // not this one
       }
@@ -209,20 +215,20 @@ export class NodeSystem implements System {
   }
 
   async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
-    await fsp.writeFile(path, data, { mode: opts.mode });
+    await cbfs.writeFile(path, data, opts.mode);
   }
 
   async appendFile(path: string, data: string): Promise<void> {
-    await fsp.appendFile(path, data);
+    await cbfs.appendFile(path, data);
   }
 
   appendFileSync(path: string, data: string): void {
-    fs.appendFileSync(path, data);
+    appendFileSync(path, data);
   }
 
   statSync(path: string): FileStat | null {
     try {
-      return toStat(fs.statSync(path));
+      return toStat(statSync(path));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -270,17 +276,17 @@ export class NodeSystem implements System {
   }
 
   async mkdirp(path: string, mode?: number): Promise<void> {
-    await settle<string | undefined>((cb) => { fs.mkdir(path, { recursive: true, mode }, cb); });
+    await settle<string | undefined>((cb) => { mkdir(path, { recursive: true, mode }, cb); });
   }
 
   async remove(path: string): Promise<boolean> {
     try {
-      await fsp.rm(path);
+      await cbfs.rm(path);
       return true;
     } catch (e) {
       if (isMissing(e)) return false;
       if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (e as NodeJS.ErrnoException).code === 'ERR_FS_EISDIR') {
-        await fsp.rmdir(path);
+        await cbfs.rmdir(path);
         return true;
       }
       throw e;
@@ -299,7 +305,7 @@ export class NodeSystem implements System {
 
   async readDirect(path: string, length: number): Promise<Uint8Array> {
     const buf = alignedBuffer(length);
-    const fd = await cbfs.open(path, fs.constants.O_RDONLY | fs.constants.O_DIRECT, 0);
+    const fd = await cbfs.open(path, constants.O_RDONLY | constants.O_DIRECT, 0);
     try {
       let off = 0;
       while (off < length) {
@@ -319,7 +325,7 @@ export class NodeSystem implements System {
     const buf = alignedBuffer(length);
     buf.fill(0);
     bytes.copy(buf);
-    const c = fs.constants;
+    const c = constants;
     const flags = c.O_WRONLY | c.O_CREAT | c.O_TRUNC | c.O_SYNC | (opts.direct ? c.O_DIRECT : 0);
     const fd = await cbfs.open(path, flags, 0o644);
     try {
@@ -332,12 +338,12 @@ export class NodeSystem implements System {
   }
 
   async chmod(path: string, mode: number): Promise<void> {
-    await fsp.chmod(path, mode);
+    await cbfs.chmod(path, mode);
   }
 
   // Ownership of a path, not following a final symlink.
   async chown(path: string, uid: number, gid: number): Promise<void> {
-    await fsp.lchown(path, uid, gid);
+    await cbfs.lchown(path, uid, gid);
   }
 
   localAddresses(): string[] {
@@ -347,7 +353,7 @@ export class NodeSystem implements System {
 
   async readBytes(path: string): Promise<Uint8Array | null> {
     try {
-      return new Uint8Array(await fsp.readFile(path));
+      return new Uint8Array(await cbfs.readBytes(path));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -355,12 +361,12 @@ export class NodeSystem implements System {
   }
 
   async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
-    await fsp.writeFile(path, data, { mode: opts.mode });
+    await cbfs.writeFile(path, data, opts.mode);
   }
 
   readProcFile(path: string): string | null {
     try {
-      return fs.readFileSync(path, 'utf8');
+      return readFileSync(path, 'utf8');
     } catch {
       return null;
     }
@@ -368,7 +374,7 @@ export class NodeSystem implements System {
 
   readProcDir(path: string): string[] {
     try {
-      return fs.readdirSync(path);
+      return readdirSync(path);
     } catch {
       return [];
     }
@@ -376,7 +382,7 @@ export class NodeSystem implements System {
 
   readProcLink(path: string): string | null {
     try {
-      return fs.readlinkSync(path);
+      return readlinkSync(path);
     } catch {
       return null;
     }
@@ -406,7 +412,7 @@ export class NodeSystem implements System {
   isatty(fd: number): boolean {
     // Only a character device other than /dev/null (1:3, what Pacemaker gives) can be a terminal.
     try {
-      const st = fs.fstatSync(fd);
+      const st = fstatSync(fd);
       if (!st.isCharacterDevice() || st.rdev === 0x103) return false;
     } catch {
       return false;
