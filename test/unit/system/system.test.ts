@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,37 @@ describe('NodeSystem (real processes and files, no root)', () => {
     expect(await sys.realpath(join(dir, 'a/../a/b'))).toBe(join(dir, 'a/b'));
     expect(await sys.remove(f)).toBe(true);
     expect(await sys.remove(f)).toBe(false);
+  });
+
+  it('renames over a file, and moves over a directory in the way', async () => {
+    const a = join(dir, 'mv/a');
+    await sys.mkdirp(join(dir, 'mv'));
+    await sys.writeFile(a, 'new');
+    await sys.writeFile(join(dir, 'mv/b'), 'old');
+    await sys.rename(a, join(dir, 'mv/b'));
+    expect(await sys.readFile(join(dir, 'mv/b'))).toBe('new');
+    expect(await sys.stat(a)).toBeNull();
+    // A non-empty directory in the way: rename(2) refuses, the fs-extra fallback replaces it.
+    await sys.mkdirp(join(dir, 'mv/src'));
+    await sys.writeFile(join(dir, 'mv/src/f'), '1');
+    await sys.mkdirp(join(dir, 'mv/dst/old'));
+    await sys.rename(join(dir, 'mv/src'), join(dir, 'mv/dst'));
+    expect(await sys.readdir(join(dir, 'mv/dst'))).toEqual(['f']);
+  });
+
+  it('copies a file with its mode and times, and a directory tree', async () => {
+    const src = join(dir, 'cp/src');
+    await sys.mkdirp(join(dir, 'cp/tree/sub'));
+    await sys.writeFile(src, 'data', { mode: 0o640 });
+    utimesSync(src, 1_000_000, 1_000_000);
+    await sys.writeFile(join(dir, 'cp/dst'), 'older and longer');
+    await sys.copyFile(src, join(dir, 'cp/dst'));
+    const st = await sys.stat(join(dir, 'cp/dst'));
+    expect(await sys.readFile(join(dir, 'cp/dst'))).toBe('data');
+    expect(st?.mode).toBe(0o100640);
+    expect(st?.mtimeMs).toBe(1_000_000_000);
+    await sys.writeFile(join(dir, 'cp/tree/sub/x'), 'x');
+    await sys.copyFile(join(dir, 'cp/tree'), join(dir, 'cp/tree2'));
+    expect(await sys.readFile(join(dir, 'cp/tree2/sub/x'))).toBe('x');
   });
 });
