@@ -65,7 +65,7 @@ function isMissing(e: unknown): boolean {
 }
 
 // Writes everything to fd, waiting out EAGAIN on a non-blocking pipe; a closed pipe is ignored.
-function writeAll(fd: number, text: string): void {
+export function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) {
