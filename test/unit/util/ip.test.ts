@@ -25,7 +25,7 @@ describe('isIP', () => {
     for (let i = 0; i < 100000; i++) {
       let s = '';
       const len = 1 + rnd(24);
-      for (let j = 0; j < len; j++) s += chars[rnd(chars.length)];
+      for (let j = 0; j < len; j++) s += chars.charAt(rnd(chars.length));
       expect([s, isIP(s)]).toEqual([s, netIsIP(s)]);
     }
   });
