@@ -33,6 +33,9 @@ const cbfs = {
   access: (p: string, mode: number) => settle<undefined>((cb) => { access(p, mode, (e) => { cb(e, undefined); }); }),
   rm: (p: string) => settle<undefined>((cb) => { rm(p, (e) => { cb(e, undefined); }); }),
   rmdir: (p: string) => settle<undefined>((cb) => { rmdir(p, (e) => { cb(e, undefined); }); }),
+  rename: (from: string, to: string) => settle<undefined>((cb) => { rename(from, to, (e) => { cb(e, undefined); }); }),
+  copyFile: (from: string, to: string) => settle<undefined>((cb) => { copyFile(from, to, (e) => { cb(e, undefined); }); }),
+  utimes: (p: string, atime: Date, mtime: Date) => settle<undefined>((cb) => { utimes(p, atime, mtime, (e) => { cb(e, undefined); }); }),
   chmod: (p: string, mode: number) => settle<undefined>((cb) => { chmod(p, mode, (e) => { cb(e, undefined); }); }),
   lchown: (p: string, uid: number, gid: number) => settle<undefined>((cb) => { lchown(p, uid, gid, (e) => { cb(e, undefined); }); }),
   open: (p: string, flags: number, mode: number) => settle<number>((cb) => { open(p, flags, mode, cb); }),
@@ -299,7 +302,7 @@ export class NodeSystem implements System {
   // CPU to load, so it is loaded only then.
   async rename(from: string, to: string): Promise<void> {
     try {
-      await settle<undefined>((cb) => { rename(from, to, (e) => { cb(e, undefined); }); });
+      await cbfs.rename(from, to);
     } catch (e) {
       if (!['EXDEV', 'EISDIR', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
       const fse = await import('fs-extra');
@@ -316,8 +319,8 @@ export class NodeSystem implements System {
       await fse.default.copy(from, to, { overwrite: true, preserveTimestamps: true });
       return;
     }
-    await settle<undefined>((cb) => { copyFile(from, to, (e) => { cb(e, undefined); }); });
-    await settle<undefined>((cb) => { utimes(to, st.atime, st.mtime, (e) => { cb(e, undefined); }); });
+    await cbfs.copyFile(from, to);
+    await cbfs.utimes(to, st.atime, st.mtime);
   }
 
   async readDirect(path: string, length: number): Promise<Uint8Array> {
