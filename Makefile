@@ -87,6 +87,7 @@ test-bats: build
 	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure --report-formatter junit --output $(RESULTS) test/bats
 
 bench: build
+	$(NODE) tools/build.mjs --floor
 	$(NODE) bench/run.ts
 
 rpm: build man

@@ -82,8 +82,8 @@ for (const c of cases) {
   try {
     const ours = join(dir, 'ocf/resource.d/nfsha');
     mkdirSync(ours, { recursive: true });
-    symlinkSync(BINARY, join(ours, c.agent));
-    const sides = { ours: join(ours, c.agent), upstream: join(UPSTREAM, c.agent) } as const;
+    symlinkSync(c.paths?.ours ?? BINARY, join(ours, c.agent));
+    const sides = { ours: join(ours, c.agent), upstream: c.paths?.upstream ?? join(UPSTREAM, c.agent) } as const;
     c.setup?.(dir);
     const prefix = c.wrap?.(dir) ?? [];
     const samples: Record<'ours' | 'upstream', Sample[]> = { ours: [], upstream: [] };

@@ -4,6 +4,9 @@ export interface BenchCase {
   // e.g. "Filesystem monitor depth 10"
   readonly name: string;
   readonly agent: 'Filesystem' | 'nfsserver' | 'exportfs' | 'nfsnotify';
+  // Executables to run instead of ours (linked as the agent) and upstream's; a side whose file
+  // does not exist is not run.
+  readonly paths?: { readonly ours?: string; readonly upstream?: string };
   readonly action: string;
   // OCF_RESKEY_* parameters (without the prefix).
   readonly params?: Readonly<Record<string, string>>;

@@ -45,18 +45,29 @@ const made = spawnSync(nodePath, [...v8Flags, resolve(root, 'tools/make-code-cac
 if (made.status !== 0) throw new Error('tools/make-code-cache.cjs failed');
 
 const sea = require('@yao-pkg/pkg/lib-es5/sea.js').default;
-await rm(exe, { force: true });
-await sea(resolve(root, 'tools/sea-main.cjs'), {
-  targets: [{ platform: 'linux', arch: 'x64', nodeRange: `node${nodeVersion}`, output: exe }],
-  nodePath,
-  seaConfig: {
-    disableExperimentalSEAWarning: true,
-    // The code cache is ours (tools/sea-main.cjs says why); the main script is a few lines.
-    useCodeCache: false,
-    // 'none': an ambient NODE_OPTIONS (Pacemaker passes its environment on) must not change or
-    // break the agents, nor change V8's flags and so invalidate the code cache.
-    execArgvExtension: 'none',
-    execArgv: v8Flags,
-    assets: { 'app.js': bundle, 'app.cache': cache },
-  },
-});
+// One executable from `main`, with the agents' SEA configuration.
+async function makeSea(main, output, assets) {
+  await rm(output, { force: true });
+  await sea(main, {
+    targets: [{ platform: 'linux', arch: 'x64', nodeRange: `node${nodeVersion}`, output }],
+    nodePath,
+    seaConfig: {
+      disableExperimentalSEAWarning: true,
+      // The code cache is ours (tools/sea-main.cjs says why); the main script is a few lines.
+      useCodeCache: false,
+      // 'none': an ambient NODE_OPTIONS (Pacemaker passes its environment on) must not change or
+      // break the agents, nor change V8's flags and so invalidate the code cache.
+      execArgvExtension: 'none',
+      execArgv: v8Flags,
+      assets,
+    },
+  });
+}
+
+// --floor: also the runtime floor for the bench, an executable built the same way whose main
+// script does nothing (bench/cases/runtime.ts): what any action of ours costs before our code.
+if (process.argv.includes('--floor')) {
+  await makeSea(resolve(root, 'tools/floor-main.cjs'), resolve(outDir, 'nfsha-floor'), {});
+} else {
+  await makeSea(resolve(root, 'tools/sea-main.cjs'), exe, { 'app.js': bundle, 'app.cache': cache });
+}
