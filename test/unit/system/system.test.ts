@@ -69,6 +69,12 @@ describe('NodeSystem (real processes and files, no root)', () => {
     expect(await sys.remove(f)).toBe(false);
   });
 
+  it('dates its own start before now, from the process uptime', () => {
+    const started = sys.processStart();
+    expect(started).toBeLessThanOrEqual(sys.now());
+    expect(Math.abs(started - (Date.now() - process.uptime() * 1000))).toBeLessThan(50);
+  });
+
   it('renames over a file, and moves over a directory in the way', async () => {
     const a = join(dir, 'mv/a');
     await sys.mkdirp(join(dir, 'mv'));
