@@ -17,9 +17,12 @@ const outDir = resolve(root, 'dist');
 const bundle = resolve(root, 'build/nfsha.cjs');
 const exe = resolve(outDir, 'nfsha');
 
+// --floor: only the bench's runtime floor (below); the agents' bundle and cache are not needed.
+const floor = process.argv.includes('--floor');
+
 await mkdir(resolve(root, 'build'), { recursive: true });
 await mkdir(outDir, { recursive: true });
-await build({
+if (!floor) await build({
   entryPoints: [resolve(root, 'lib/main.ts')],
   bundle: true,
   platform: 'node',
@@ -41,8 +44,10 @@ if (process.argv.includes('--bundle-only')) process.exit(0);
 // (docs/architecture.md, "Start-up").
 const v8Flags = ['--no-rehash-snapshot'];
 const cache = resolve(root, 'build/nfsha.cache');
-const made = spawnSync(nodePath, [...v8Flags, resolve(root, 'tools/make-code-cache.cjs'), bundle, cache], { stdio: 'inherit' });
-if (made.status !== 0) throw new Error('tools/make-code-cache.cjs failed');
+if (!floor) {
+  const made = spawnSync(nodePath, [...v8Flags, resolve(root, 'tools/make-code-cache.cjs'), bundle, cache], { stdio: 'inherit' });
+  if (made.status !== 0) throw new Error('tools/make-code-cache.cjs failed');
+}
 
 const sea = require('@yao-pkg/pkg/lib-es5/sea.js').default;
 // One executable from `main`, with the agents' SEA configuration.
@@ -66,7 +71,7 @@ async function makeSea(main, output, assets) {
 
 // --floor: also the runtime floor for the bench, an executable built the same way whose main
 // script does nothing (bench/cases/runtime.ts): what any action of ours costs before our code.
-if (process.argv.includes('--floor')) {
+if (floor) {
   await makeSea(resolve(root, 'tools/floor-main.cjs'), resolve(outDir, 'nfsha-floor'), {});
 } else {
   await makeSea(resolve(root, 'tools/sea-main.cjs'), exe, { 'app.js': bundle, 'app.cache': cache });
