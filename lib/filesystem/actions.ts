@@ -9,7 +9,7 @@ import {
 } from './config.ts';
 import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
 import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from './mountinfo.ts';
-import { bounded, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
+import { bounded, canonicalDir, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
 
 const DEFAULT_PREFIX = '.Filesystem_status/';
@@ -285,8 +285,7 @@ export function mountArgv(res: Resource): string[] {
 export async function start(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
-  const { res } = p;
-  let { mounts } = p;
+  let { res, mounts } = p;
   await requireTools(ctx, BASE_TOOLS);
   logRunning(ctx, res);
   const dropIn = checkClone(ctx, res);
@@ -342,6 +341,9 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
     if (!(await ctx.sys.stat(res.dir).catch(() => null))?.isDirectory) {
       throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find directory  [${res.mountPoint}] to use as a mount point`);
     }
+    // A directory that did not exist could not be canonicalised: its parents may be links
+    // (/var/run → /run), and the mount table will list the resolved path.
+    res = { ...res, dir: await canonicalDir(ctx, res.mountPoint, mounts) };
   }
 
   if (res.dev.block) await flushbufs(ctx, res.dev.path);

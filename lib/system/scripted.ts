@@ -153,9 +153,17 @@ export class ScriptedSystem implements System {
     return this.files.get(path);
   }
 
+  // Follows links in every component of the path, as the kernel does (targets are absolute).
   #resolve(path: string, depth = 0): string {
-    const f = this.#get(path);
-    if (f?.kind === 'link' && f.target !== undefined && depth < 16) return this.#resolve(f.target, depth + 1);
+    if (depth >= 16) return path;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const f = this.#get(parts.slice(0, i + 1).join('/'));
+      if (f?.kind === 'link' && f.target !== undefined) {
+        const rest = parts.slice(i + 1).filter((x) => x !== '').join('/');
+        return this.#resolve(rest === '' ? f.target : `${f.target}/${rest}`, depth + 1);
+      }
+    }
     return path;
   }
 
@@ -243,7 +251,8 @@ export class ScriptedSystem implements System {
 
   async mkdirp(path: string, mode?: number): Promise<void> {
     await Promise.resolve();
-    if (!this.files.has(path)) this.file(path, '', 'dir', mode === undefined ? {} : { mode });
+    const real = this.#resolve(path);
+    if (!this.files.has(real)) this.file(real, '', 'dir', mode === undefined ? {} : { mode });
   }
 
   async remove(path: string): Promise<boolean> {

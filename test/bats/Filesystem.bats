@@ -27,6 +27,10 @@ setup() {
 teardown() {
   # Only the device this test created, by name.
   [ -z "${LOOP:-}" ] || losetup -d "$LOOP" 2>/dev/null || true
+  # ocft's own loop device, by its backing file, should the run have stopped before its cleanup.
+  if [ -n "${T:-}" ] && [ -e "$T/sbx/run/resource-agents/ocft-Filesystem-fs" ]; then
+    losetup -n -O NAME -j "$T/sbx/run/resource-agents/ocft-Filesystem-fs" | xargs -r -n1 losetup -d 2>/dev/null || true
+  fi
   [ -z "${T:-}" ] || rm -rf "$T"
 }
 
@@ -43,6 +47,29 @@ make_loop() {
     -o device="$LOOP" -o directory="$T/mnt" -o fstype=ext4 "$T/ocf/resource.d/nfsha/Filesystem"
   assert_output --partial "passed all tests"
   refute_output --partial "* rc="
+}
+
+@test "ocft: resource-agents' own Filesystem cases pass" {
+  local cfg=/usr/share/resource-agents/ocft/configs/Filesystem
+  command -v ocft >/dev/null && [ -r "$cfg" ] || skip "ocft is not installed (resource-agents)"
+  [ -L /var/run ] || skip "/var/run is not a link to /run here"
+  mkdir -p "$T/ocft"
+  # The case file as shipped, with two changes: our agent instead of upstream's, and the mount
+  # point under /var/run, which is what ocft's get_rundir answers on a host whose /run is not a
+  # mount of its own (here the sandbox mounts one). The first case then starts on a directory that
+  # does not exist yet and whose path goes through the /var/run -> /run link.
+  sed -e "s#^\([[:space:]]*AgentRoot[[:space:]]\).*#\1$T/ocf/resource.d/nfsha#" \
+    -e 's#^\([[:space:]]*OCFT_rundir=\).*#\1/var/run#' "$cfg" >"$T/ocft/Filesystem"
+  grep -q "AgentRoot $T/ocf/resource.d/nfsha" "$T/ocft/Filesystem"
+  grep -q 'OCFT_rundir=/var/run$' "$T/ocft/Filesystem"
+  local cases
+  cases=$(grep -c '^CASE ' "$cfg")
+  # ocft writes its case scripts to /var/lib/resource-agents (an overlay in the sandbox).
+  run "$SANDBOX" "$T/sbx" -- bash -c 'ocft make -d "$1" Filesystem >/dev/null && ocft test -v Filesystem' _ "$T/ocft"
+  assert_success
+  refute_output --partial "FAILED"
+  assert_output --partial "case 0 '"$'\e'"[33mcheck base env"
+  [ "$(grep -c 'Checking return value:.*OK.*==' <<<"$output")" -eq "$cases" ]
 }
 
 @test "ocf-tester passes with a bind mount" {

@@ -67,6 +67,17 @@ describe('start', () => {
     m.done();
   });
 
+  it('mounts a directory it had to create at its canonical path (a parent is a link)', async () => {
+    // ocft's first case: the mount point under /var/run (→ /run) does not exist yet.
+    const m = machine([flush, mountCall(['mount', '-t', 'ext4', LOOP, '/run/ra/mnt'])]);
+    m.dir('/run/ra').link('/var/run', '/run');
+    const r = await runFs(m, 'start', { ...base, directory: '/var/run/ra/mnt' });
+    expect(r.stderr).not.toContain('ocf-exit-reason');
+    expect(r.code).toBe(0);
+    m.done();
+    expect((await runFs(m, 'monitor', { ...base, directory: '/var/run/ra/mnt' })).code).toBe(0);
+  });
+
   it('fails when mount says yes but nothing of ours is mounted', async () => {
     const m = machine([flush, { argv: ['mount', '-t', 'ext4', LOOP, '/mnt/a'] }]);
     const r = await runFs(m, 'start', base);
