@@ -1,6 +1,6 @@
 // Entry point of the one executable: it is installed under each agent's name and dispatches on
 // the name it is invoked by. Invoked as `nfsha` it offers help and an admin form
-// `nfsha <Agent> <action> [-o name=value]...`. This is the only place that exits the process.
+// `nfsha <Agent> <action> [[-o] name=value]...`. This is the only place that exits the process.
 
 import { parseArgs } from 'node:util';
 import { AGENTS, findAgent } from '../agents/index.ts';
@@ -35,7 +35,8 @@ function multiCallHelp(): string {
     ...AGENTS.map((a) => `  ${a.name.padEnd(11)} ${a.shortdesc}`),
     '',
     'Usage:',
-    '  nfsha <Agent> <action> [-o name=value]...   run an action by hand (logs to this terminal)',
+    '  nfsha <Agent> <action> [[-o] name=value]... run an action by hand (logs to this terminal;',
+    '                                               the last line says the result and why)',
     '  nfsha <Agent> --help                         parameters and actions of an agent',
     '  nfsha --version',
     '',
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   const env: Record<string, string | undefined> = { ...process.env };
 
   if (findAgent(name) === undefined) {
-    // Multi-call front end: nfsha <Agent> <action> [-o k=v]...
+    // Multi-call front end: nfsha <Agent> <action> [[-o] k=v]...
     const first = args[0];
     if (first === '--version' || first === '-V') {
       writeAll(1, `nfsha ${VERSION}\n`);
@@ -66,18 +67,25 @@ async function main(): Promise<number> {
     }
     name = first;
     const { values, positionals } = parseArgs({ args: args.slice(1), options: { o: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false });
-    for (const kv of (values.o ?? [])) {
+    // Parameters as `-o name=value` or bare `name=value`, in any order around the action.
+    const bare = positionals.filter((a) => a.includes('='));
+    const words = positionals.filter((a) => !a.includes('='));
+    for (const kv of [...(values.o ?? []), ...bare]) {
       if (typeof kv !== 'string') continue;
       const eq = kv.indexOf('=');
       if (eq <= 0) {
-        writeAll(2, `nfsha: -o wants name=value, got '${kv}'\n`);
+        writeAll(2, `nfsha: a parameter is name=value, got '${kv}'\n`);
         return OCF.ERR_ARGS;
       }
       env[`OCF_RESKEY_${kv.slice(0, eq)}`] = kv.slice(eq + 1);
     }
+    if (words.length > 1) {
+      writeAll(2, `nfsha: one action at a time, got '${words.join("' '")}' (parameters are name=value)\n`);
+      return OCF.ERR_ARGS;
+    }
     env.OCF_ROOT ??= '/usr/lib/ocf';
     env.OCF_RESOURCE_INSTANCE ??= name;
-    args = values.help === true ? ['--help'] : positionals;
+    args = values.help === true ? ['--help'] : words;
   }
   const agent = findAgent(name);
   if (agent === undefined) return OCF.ERR_GENERIC;

@@ -267,7 +267,10 @@ export async function exportfsMonitor(ctx: ExportfsContext): Promise<OcfStatus> 
   const s = await prepare(ctx);
   if (typeof s === 'number') return s;
   const recordText = await ctx.sys.readFileIfExists(s.stateFile);
-  if (recordText === null) return OCF.NOT_RUNNING;
+  if (recordText === null) {
+    ctx.log.outcome(`${s.dirs.map((d) => d.path).join(' ')} not exported by this resource (no record of a start)`);
+    return OCF.NOT_RUNNING;
+  }
   const record = parseRecord(recordText);
   const table = await readTable(ctx, s);
   for (const d of s.dirs) {
@@ -277,6 +280,7 @@ export async function exportfsMonitor(ctx: ExportfsContext): Promise<OcfStatus> 
     }
   }
   if (backupEnabled(ctx)) await backupRmtab(ctx, s);
+  ctx.log.outcome(`${s.dirs.map((d) => d.path).join(' ')} exported to ${normaliseSpec(s.spec)}`);
   return OCF.SUCCESS;
 }
 

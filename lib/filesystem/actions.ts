@@ -181,10 +181,14 @@ export async function monitor(ctx: FsContext): Promise<OcfStatus> {
   const { res, mounts } = p;
   if (!ctx.env.isProbe) await requireTools(ctx, BASE_TOOLS);
   const s = await statusAt(ctx, res, mounts);
-  if (s.state === 'unmounted') return OCF.NOT_RUNNING;
+  if (s.state === 'unmounted') {
+    ctx.log.outcome(`${res.mountPoint} is not mounted`);
+    return OCF.NOT_RUNNING;
+  }
   if (s.state === 'foreign') {
     if (ctx.env.isProbe) {
       ctx.log.debug(foreignMessage(s.entry, res));
+      ctx.log.outcome(foreignMessage(s.entry, res));
       return OCF.NOT_RUNNING;
     }
     throw new OcfError(OCF.ERR_GENERIC, foreignMessage(s.entry, res));
@@ -193,6 +197,7 @@ export async function monitor(ctx: FsContext): Promise<OcfStatus> {
     const moved = await movedLeftover(ctx, res, mounts);
     if (moved !== undefined) throw new OcfError(OCF.ERR_GENERIC, `move_before_umount=true and something is mounted on ${moved}`);
   }
+  ctx.log.outcome(`${res.label} is mounted on ${res.mountPoint}${ctx.env.checkLevel > 0 ? ` (depth ${String(ctx.env.checkLevel)} checked)` : ''}`);
   return monitorDepth(ctx, res);
 }
 
@@ -357,6 +362,7 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
     throw new OcfError(OCF.ERR_GENERIC, `Couldn't mount device [${res.label}] as ${res.mountPoint}: mount succeeded but nothing of ours is mounted there`);
   }
   if (res.isBind) await bindOptions(ctx, res, after.entry);
+  ctx.log.outcome(`${res.label} is mounted on ${res.mountPoint}`);
   return OCF.SUCCESS;
 }
 
@@ -386,6 +392,7 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
   if (res.dir === '' || !(await ownMountAt(ctx, res, mounts, res.dir))) {
     const top = res.dir === '' ? undefined : mountAt(mounts, res.dir);
     if (top !== undefined) ctx.log.debug(foreignMessage(top, res));
+    ctx.log.outcome(res.dir === '' ? 'no directory to unmount' : `${res.mountPoint} was not mounted`);
     if (force.move && res.dir !== '') {
       // A stop cut short after moving the mount aside: finish it.
       const moved = movedMountPoint(res.dir);
@@ -466,5 +473,6 @@ async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: Fo
   }
   if (blockDevice !== undefined) await flushbufs(ctx, blockDevice);
   if (!ok) throw new OcfError(OCF.ERR_GENERIC, `Couldn't unmount ${dir}, giving up!`);
+  ctx.log.outcome(`${res.mountPoint} is unmounted`);
   return OCF.SUCCESS;
 }

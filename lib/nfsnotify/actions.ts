@@ -55,9 +55,15 @@ function paths(ctx: NotifyContext): RecordPaths {
 // 0 while the statd we notified for runs; 7 before any notification; 1 once it restarted.
 export async function monitor(ctx: NotifyContext): Promise<OcfStatus> {
   const rec = await readRecord(ctx.sys, paths(ctx), 'current');
-  if (rec === undefined) return OCF.NOT_RUNNING;
+  if (rec === undefined) {
+    ctx.log.outcome('no notification sent by this resource (not started)');
+    return OCF.NOT_RUNNING;
+  }
   const st = rec.pid > 0 ? await readProcStat(ctx.sys, rec.pid) : undefined;
-  if (st !== undefined && st.comm === STATD && st.state !== 'Z' && (rec.startTime === undefined || rec.startTime === st.startTime)) return OCF.SUCCESS;
+  if (st !== undefined && st.comm === STATD && st.state !== 'Z' && (rec.startTime === undefined || rec.startTime === st.startTime)) {
+    ctx.log.outcome(`clients notified for rpc.statd ${String(rec.pid)}, which still runs`);
+    return OCF.SUCCESS;
+  }
   throw new OcfError(OCF.ERR_GENERIC, `${String(rec.pid)} for rpc.statd is no longer running, sm-notify needs to re-notify clients`);
 }
 

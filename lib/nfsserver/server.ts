@@ -30,11 +30,14 @@ export async function monitor(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
     case 'direct': {
       const s = directStatus(ctx);
       if (s.threads === undefined || s.threads === 0) {
-        ctx.log.debug(s.threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads');
+        const why = s.threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads';
+        ctx.log.debug(why);
+        ctx.log.outcome(why);
         return OCF.NOT_RUNNING;
       }
       if (!s.mountd) throw new OcfError(OCF.ERR_GENERIC, 'NFS server is up, but rpc.mountd is down');
       if (!ctx.params.nfsv4_only && !s.statd) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
+      ctx.log.outcome(`nfsd runs ${String(s.threads)} threads, rpc.mountd${ctx.params.nfsv4_only ? '' : ' and rpc.statd'} run`);
       return OCF.SUCCESS;
     }
     case 'init':

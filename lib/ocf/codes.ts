@@ -25,6 +25,32 @@ export function statusName(code: number): string {
   return NAMES.get(code) ?? String(code);
 }
 
+// A status in words for an administrator ("not running"); what 0 means depends on the action.
+export function statusWords(code: number, action: string): string {
+  switch (code) {
+    case OCF.SUCCESS:
+      switch (action) {
+        case 'monitor': case 'status': return 'running';
+        case 'start': return 'started';
+        case 'stop': return 'stopped';
+        case 'validate-all': return 'valid';
+        default: return 'done';
+      }
+    case OCF.ERR_GENERIC: return 'failed';
+    case OCF.ERR_ARGS: return 'invalid argument';
+    case OCF.ERR_UNIMPLEMENTED: return 'not implemented';
+    case OCF.ERR_PERM: return 'insufficient privileges';
+    case OCF.ERR_INSTALLED: return 'not installed';
+    case OCF.ERR_CONFIGURED: return 'not configured';
+    case OCF.NOT_RUNNING: return 'not running';
+    case OCF.RUNNING_PROMOTED: return 'running, promoted';
+    case OCF.FAILED_PROMOTED: return 'failed, promoted';
+    case OCF.DEGRADED: return 'degraded';
+    case OCF.DEGRADED_PROMOTED: return 'degraded, promoted';
+    default: return `status ${String(code)}`;
+  }
+}
+
 // A failure with an OCF status and a one-line reason for Pacemaker (ocf-exit-reason).
 export class OcfError extends Error {
   readonly code: OcfStatus;

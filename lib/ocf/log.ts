@@ -19,6 +19,11 @@ export interface Logger {
   info(msg: string): void;
   debug(msg: string): void;
   log(level: Level, msg: string, opts?: { noStderr?: boolean }): void;
+  // Why the action ends as it does, in words, for the closing line at a terminal (lib/ocf/run.ts);
+  // never logged, never shown to Pacemaker.
+  outcome(why: string): void;
+  // The last outcome given, else the last message logged at info or above.
+  explanation(): string | undefined;
   // Waits for `logger` processes still writing to syslog.
   flush(): Promise<void>;
 }
@@ -73,6 +78,8 @@ export function makeLogger(opts: LoggerOptions): Logger {
   const datefmt = env.HA_DATEFMT ?? '%b %d %T ';
   const onTty = io.isatty(0);
   const pending: Promise<unknown>[] = [];
+  let outcome: string | undefined;
+  let lastMessage: string | undefined;
 
   const date = (): string => strftime(datefmt, new Date(io.now()));
   const append = (path: string, text: string): void => {
@@ -101,6 +108,7 @@ export function makeLogger(opts: LoggerOptions): Logger {
       if (!useSyslog && debuglog === undefined && !o.noStderr) io.writeStderr(`${date()}${text}\n`);
       return;
     }
+    if (!o.noStderr) lastMessage = msg;
     if (onTty) {
       if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
       return;
@@ -118,6 +126,8 @@ export function makeLogger(opts: LoggerOptions): Logger {
     warn: (m) => { log('warn', m); },
     info: (m) => { log('info', m); },
     debug: (m) => { log('debug', m); },
+    outcome: (why) => { outcome = why; },
+    explanation: () => outcome ?? lastMessage,
     flush: async () => {
       while (pending.length > 0) await Promise.all(pending.splice(0));
     },

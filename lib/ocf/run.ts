@@ -2,7 +2,7 @@
 // here, unknown actions → 3, one deadline for the whole operation, exactly one exit reason on
 // failure, and no stack trace ever reaching the caller.
 
-import { OCF, OcfError, isOcfError, statusName } from './codes.ts';
+import { OCF, OcfError, isOcfError, statusName, statusWords } from './codes.ts';
 import { budgetFor, Deadline } from './deadline.ts';
 import type { AnyAgent, Context, ParamSpecs } from './define.ts';
 import { readOcfEnv, type Env } from './env.ts';
@@ -32,6 +32,19 @@ export function oneLine(text: string): string {
   return flat.length > EXIT_REASON_MAX ? `${flat.slice(0, EXIT_REASON_MAX - 1)}…` : flat;
 }
 
+// The closing line at a terminal: `monitor: not running (7): /mnt/x is not mounted`.
+export function closingLine(action: string, code: number, why: string | undefined): string {
+  const head = `${action}: ${statusWords(code, action)} (${String(code)})`;
+  return why === undefined || why === '' ? head : `${head}: ${oneLine(why)}`;
+}
+
+// Only a person reads a terminal: when stderr is one, an action ends with its closing line.
+// Pacemaker, crm_resource, ocf-tester and ocft capture stderr (pipes, files), so nothing
+// changes for them (docs/architecture.md, "By hand").
+function closeAtTerminal(sys: System, action: string, code: number, why: string | undefined): void {
+  if (sys.isatty(2)) sys.writeStderr(`${closingLine(action, code, why)}\n`);
+}
+
 export function exitReason(sys: System, env: Env, log: Logger | undefined, reason: string): void {
   const line = oneLine(reason);
   sys.writeStderr(`${env.OCF_EXIT_REASON_PREFIX ?? 'ocf-exit-reason:'}${line}\n`);
@@ -53,7 +66,7 @@ export function helpText(agent: AnyAgent, invokedAs: string): string {
     '',
     'Example, by hand (logs go to this terminal):',
     `  OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=test OCF_RESKEY_<name>=<value> ${invokedAs} monitor`,
-    `  or: nfsha ${agent.name} monitor -o <name>=<value> ...`,
+    `  or: nfsha ${agent.name} monitor <name>=<value> ...   (-o <name>=<value> works too)`,
     'Exit codes: 0 success, 1 generic error, 2 invalid argument, 3 unimplemented, 5 not installed,',
     '            6 not configured, 7 not running. See also: man ocf_nfsha_' + agent.name,
     '',
@@ -91,7 +104,9 @@ export async function runAgent(req: RunRequest): Promise<number> {
 
   const spec = Object.hasOwn(agent.actions, action) ? agent.actions[action] : undefined;
   if (spec === undefined || action === 'meta-data') {
-    exitReason(sys, env, undefined, `${action}: action not supported by ${agent.name}`);
+    const reason = `${action}: action not supported by ${agent.name}`;
+    exitReason(sys, env, undefined, reason);
+    closeAtTerminal(sys, action, OCF.ERR_UNIMPLEMENTED, reason);
     return OCF.ERR_UNIMPLEMENTED;
   }
 
@@ -124,6 +139,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
   const log = makeLogger({ io: sys, env, tag, onLine: tracer.enabled ? (l) => { tracer.note(`log ${l}`); } : undefined });
 
   let code: number;
+  let reason: string | undefined;
   try {
     const rootDir = env.OCF_ROOT;
     if (rootDir !== undefined && rootDir !== '' && sys.statSync(rootDir)?.isDirectory !== true) {
@@ -147,15 +163,18 @@ export async function runAgent(req: RunRequest): Promise<number> {
   } catch (e) {
     if (isOcfError(e)) {
       code = e.code;
+      reason = e.message;
       exitReason(sys, env, log, e.message);
     } else {
       code = OCF.ERR_GENERIC;
       const msg = e instanceof Error ? e.message : String(e);
-      exitReason(sys, env, log, `internal error in ${action}: ${msg}`);
+      reason = `internal error in ${action}: ${msg}`;
+      exitReason(sys, env, log, reason);
       if (e instanceof Error && e.stack !== undefined) log.debug(e.stack.replace(/\n\s*/g, ' | '));
     }
   }
   tracer.note(`exit ${String(code)} (${statusName(code)})`);
   await log.flush();
+  closeAtTerminal(sys, action, code, reason ?? log.explanation());
   return code;
 }

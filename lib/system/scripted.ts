@@ -58,7 +58,8 @@ export class ScriptedSystem implements System {
   readonly ioErrors = new Map<string, string>();
   // Every writeDurable call, in order.
   readonly durableWrites: { path: string; direct: boolean }[] = [];
-  tty = false;
+  // Whether every fd is a terminal, or which ones are.
+  tty: boolean | readonly number[] = false;
   host = 'node1';
   // What randomBytes returns next (each call takes the next entry; then zero bytes).
   readonly random: Uint8Array[] = [];
@@ -380,8 +381,8 @@ export class ScriptedSystem implements System {
     return this.host;
   }
 
-  isatty(): boolean {
-    return this.tty;
+  isatty(fd: number): boolean {
+    return typeof this.tty === 'boolean' ? this.tty : this.tty.includes(fd);
   }
 
   writeStderr(text: string): void {

@@ -111,6 +111,8 @@ crm_resource -r nfshafs --meta -p target-role -v Stopped >/dev/null || exit 14
 "$RIG" wait "$T/rig" nfshafs "Stopped" 30 || exit 15
 echo "MOUNTED3 \$(findmnt -n "$T/mnt" | wc -l)"
 grep -c 'Filesystem(nfshafs)' "$T/rig/pacemaker.log" | sed 's/^/LOGLINES /'
+# No terminal under Pacemaker: no closing line (which execd would log as the agent's output).
+grep -cE '(monitor|start|stop): [a-z, ]+ \([0-9]+\)' "$T/rig/pacemaker.log" | sed 's/^/CLOSING /'
 EOF
   run -0 "$SANDBOX" --net "$T/sbx" -- bash "$T/scenario.sh"
   assert_line "MOUNTED1 $LOOP"
@@ -120,6 +122,7 @@ EOF
   assert_output --partial "returned 'not running'"
   assert_line "MOUNTED3 0"
   refute_line "LOGLINES 0"
+  assert_line "CLOSING 0"
   # Nothing of the cluster survives the sandbox.
   run pgrep -f "corosync -f -c $T/rig"
   assert_failure

@@ -188,3 +188,39 @@ with_provider() {
     assert_equal "$stderr" ""
   done
 }
+
+# By hand at a terminal (issue 14 §4): `script` gives the command a pseudo-terminal on stdin,
+# stdout and stderr, as an administrator's shell has.
+@test "at a terminal an action ends with one line: the result in words and why" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  run -7 script -qec "'$NFSHA_BIN' Filesystem monitor device=/dev/nonexist directory=/mnt/nfsha-x" /dev/null
+  assert_line --regexp $'^monitor: not running \\(7\\): /mnt/nfsha-x is not mounted\r?$'
+  # -o name=value as before, and both forms together.
+  run -7 script -qec "'$NFSHA_BIN' Filesystem monitor -o device=/dev/nonexist directory=/mnt/nfsha-x" /dev/null
+  assert_line --regexp $'^monitor: not running \\(7\\): /mnt/nfsha-x is not mounted\r?$'
+  # Under its agent name too (what an admin copies from the Pacemaker log).
+  run -6 script -qec "OCF_ROOT='$SCRATCH/ocf' '$(agent Filesystem)' start" /dev/null
+  assert_line --regexp $'^start: not configured \\(6\\): Please set OCF_RESKEY_device to the device to be managed\r?$'
+}
+
+@test "without a terminal on stderr nothing changes: Pacemaker's pipes, ocf-tester's capture, a file" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  # As pacemaker-execd runs it: stdin /dev/null, stdout and stderr pipes.
+  run -7 --separate-stderr env -i PATH="$PATH" OCF_ROOT="$SCRATCH/ocf" OCF_RESOURCE_INSTANCE=fs \
+    OCF_RESKEY_device=/dev/nonexist OCF_RESKEY_directory=/mnt/nfsha-x "$(agent Filesystem)" monitor </dev/null
+  assert_output ""
+  [ -z "$stderr" ]
+  run -6 --separate-stderr env OCF_ROOT="$SCRATCH/ocf" "$(agent Filesystem)" start </dev/null
+  [ "$stderr" = "ocf-exit-reason:Please set OCF_RESKEY_device to the device to be managed" ]
+  # A terminal on stdin and stdout but stderr captured (ocf-tester from a shell): no closing line.
+  run -7 script -qec "'$NFSHA_BIN' Filesystem monitor device=/dev/nonexist directory=/mnt/nfsha-x 2>'$SCRATCH/err'" /dev/null
+  refute_output --partial "not running"
+  [ ! -s "$SCRATCH/err" ]
+}
+
+@test "nfsha <Agent>: a word that is neither the action nor name=value is an error (exit 2, one line)" {
+  run -2 --separate-stderr "$NFSHA_BIN" Filesystem monitor device=/dev/x stray
+  [ "$stderr" = "nfsha: one action at a time, got 'monitor' 'stray' (parameters are name=value)" ]
+  run -2 --separate-stderr "$NFSHA_BIN" Filesystem monitor =x
+  [ "$stderr" = "nfsha: a parameter is name=value, got '=x'" ]
+}

@@ -11,6 +11,21 @@ function running(extra: Parameters<FsMachine['mount']>[0][] = []): FsMachine {
   return m;
 }
 
+describe('by hand, at a terminal', () => {
+  it('ends with the result in words and why', async () => {
+    const up = running();
+    up.tty = [2];
+    expect((await runFs(up, 'monitor', base, recurring)).stderr).toBe('monitor: running (0): /dev/loop0 is mounted on /mnt/a\n');
+    const down = new FsMachine();
+    down.tty = true;
+    const r = await runFs(down, 'monitor', { device: '/dev/nonexist', directory: '/mnt/x' });
+    expect(r.code).toBe(7);
+    expect(r.stderr.split('\n').filter(Boolean).at(-1)).toBe('monitor: not running (7): /mnt/x is not mounted');
+    const quiet = new FsMachine();
+    expect((await runFs(quiet, 'monitor', { device: '/dev/nonexist', directory: '/mnt/x' })).stderr).toBe('');
+  });
+});
+
 describe('monitor depth 0', () => {
   it('reports running and stopped without running any program', async () => {
     const m = running();

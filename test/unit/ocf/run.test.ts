@@ -32,17 +32,47 @@ const demo = defineAgent({
         return OCF.NOT_RUNNING;
       },
     },
+    status: { timeout: '20s', advertise: false, run: (ctx) => { ctx.log.info('all is well'); ctx.log.debug('not this'); return OCF.SUCCESS; } },
     'meta-data': { timeout: '5s', run: builtin },
   },
 });
 
-async function run(args: string[], env: Record<string, string> = {}, startupMs = 0) {
+async function run(args: string[], env: Record<string, string> = {}, startupMs = 0, tty: boolean | number[] = false) {
   const sys = new ScriptedSystem();
+  sys.tty = tty;
   sys.startupMs = startupMs;
   sys.file('/usr/lib/ocf', '', 'dir');
   const code = await runAgent({ agent: demo, args, env: { OCF_ROOT: '/usr/lib/ocf', ...env }, sys, invokedAs: '/usr/lib/ocf/resource.d/nfsha/Demo' });
   return { code, sys };
 }
+
+describe('the closing line at a terminal', () => {
+  it('says the result in words and why, as the last line on stderr', async () => {
+    const start = await run(['start'], { OCF_RESKEY_name: 'x' }, 0, true);
+    expect(start.code).toBe(6);
+    expect(start.sys.stderr.endsWith('start: not configured (6): bad config\n')).toBe(true);
+    const stop = await run(['stop'], { OCF_RESKEY_name: 'x' }, 0, true);
+    expect(stop.sys.stderr.endsWith('stop: failed (1): internal error in stop: boom\n')).toBe(true);
+    const bogus = await run(['bogus'], {}, 0, true);
+    expect(bogus.sys.stderr.endsWith('bogus: not implemented (3): bogus: action not supported by Demo\n')).toBe(true);
+  });
+
+  it('uses the last message logged when the action gives no outcome of its own', async () => {
+    const status = await run(['status'], { OCF_RESKEY_name: 'x', HA_debug: '1' }, 0, [2]);
+    expect(status.sys.stderr).toMatch(/INFO: all is well\n.*DEBUG: not this\nstatus: running \(0\): all is well\n$/);
+    const monitor = await run(['monitor'], { OCF_RESKEY_name: 'x' }, 0, [2]);
+    expect(monitor.sys.stderr).toBe('monitor: not running (7)\n');
+  });
+
+  it('is written only when stderr is a terminal: not for a terminal on stdin alone, nor without one', async () => {
+    for (const tty of [false, [0], [0, 1]]) {
+      const { sys } = await run(['start'], { OCF_RESKEY_name: 'x' }, 0, tty);
+      expect(sys.stderr).toBe('ocf-exit-reason:bad config\n');
+    }
+    const plain = await run(['monitor'], { OCF_RESKEY_name: 'x' });
+    expect(plain.sys.stderr).toBe('');
+  });
+});
 
 describe('runAgent', () => {
   it('prints meta-data and exits 0 without any parameter', async () => {
