@@ -1,23 +1,33 @@
-// Side-by-side benchmark: each case runs our executable and upstream's shell agent (Debian's
-// resource-agents) alternately in one run, and prints per side the median wall time, median CPU
-// time (user+system, from wait4) and peak RSS, and the ratios ours/upstream.
-// Usage: node bench/run.ts [--runs N] [--json FILE] [filter]
+// Side-by-side benchmark: each case runs our executable, optionally a previous build of it
+// (--baseline), and upstream's shell agent (Debian's resource-agents) in turn in one run, and
+// prints per side the median wall time, median CPU time (user+system, from wait4) and peak RSS,
+// and the ratios ours/upstream and ours/baseline.
+//
+// What is measured is what Pacemaker's executor pays for an operation: bench/wait4.c forks and
+// execs the agent by its installed path (a copy installed as `make install` and the RPM do, the
+// other agents hard links to it), stdin /dev/null, stdout and stderr pipes it drains, with the
+// environment execd gives. A sandboxed case's namespaces are joined by the launcher before it
+// forks, so no wrapper (nsenter) is part of the measurement. docs/performance.md says why.
+//
+// Usage: node bench/run.ts [--runs N] [--json FILE] [--baseline PATH/TO/OLDER/nfsha] [filter]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BenchCase } from './types.ts';
+import { parseArgs } from 'node:util';
+import type { BenchCase, Side } from './types.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BINARY = process.env.NFSHA_BIN ?? join(ROOT, 'dist/nfsha');
 const UPSTREAM = '/usr/lib/ocf/resource.d/heartbeat';
 
-const argv = process.argv.slice(2);
-const runsArg = argv.indexOf('--runs');
-const defaultRuns = runsArg >= 0 ? Number(argv[runsArg + 1]) : 21;
-const jsonArg = argv.indexOf('--json');
-const jsonOut = jsonArg >= 0 ? argv[jsonArg + 1] : undefined;
-const filter = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs' && argv[i - 1] !== '--json')[0];
+const { values: opts, positionals } = parseArgs({
+  options: { runs: { type: 'string' }, json: { type: 'string' }, baseline: { type: 'string' } },
+  allowPositionals: true,
+});
+const defaultRuns = opts.runs === undefined ? 21 : Number(opts.runs);
+const filter = positionals[0];
+const BINARY = resolve(process.env.NFSHA_BIN ?? join(ROOT, 'dist/nfsha'));
+const BASELINE = opts.baseline === undefined ? undefined : resolve(opts.baseline);
 
 interface Sample { wallMs: number; cpuMs: number; rssKb: number; rc: number }
 
@@ -27,19 +37,41 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-// Runs one measured command through bench/wait4 (wait4(2) rusage, microsecond resolution).
-function once(prefix: string[], agentPath: string, c: BenchCase, dir: string): Sample {
+// The environment pacemaker-execd gives an agent (docs: ocf-contract, "Pacemaker executor,
+// observed"), with the case's own on top. No HA_LOGFACILITY: Pacemaker leaves it out when
+// logging to syslog is off, and a `logger` fork per log line would be measured on both sides.
+function pacemakerEnv(c: BenchCase, provider: string, dir: string): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    LC_ALL: 'C',
+    OCF_RA_VERSION_MAJOR: '1',
+    OCF_RA_VERSION_MINOR: '1',
     OCF_ROOT: '/usr/lib/ocf',
     OCF_RESOURCE_INSTANCE: 'bench',
+    OCF_RESOURCE_TYPE: c.agent,
+    OCF_RESOURCE_PROVIDER: provider,
+    OCF_EXIT_REASON_PREFIX: 'ocf-exit-reason:',
+    OCF_OUTPUT_FORMAT: 'text',
+    OCF_RESKEY_crm_feature_set: '3.16.1',
     OCF_RESKEY_CRM_meta_timeout: '20000',
-    HA_LOGFACILITY: 'none',
-    HA_LOGFILE: join(dir, 'agent.log'),
+    OCF_RESKEY_CRM_meta_on_node: 'node1',
+    OCF_RESKEY_CRM_meta_on_node_uuid: '1',
+    HA_LOGFILE: join(dir, 'pacemaker.log'),
+    PCMK_logfile: join(dir, 'pacemaker.log'),
+    HA_debug: '0',
+    PCMK_debug: '0',
+    PCMK_service: 'pacemaker-execd',
     ...c.env,
   };
   for (const [k, v] of Object.entries(c.params ?? {})) env[`OCF_RESKEY_${k}`] = v;
-  const r = spawnSync(WAIT4, ['1', ...prefix, agentPath, c.action], { env, encoding: 'utf8' });
+  return env;
+}
+
+// Runs one measured command through bench/wait4 (fork+exec, wait4(2) rusage in microseconds).
+function once(c: BenchCase, agentPath: string, provider: string, dir: string): Sample {
+  const ns = c.sandbox?.(dir);
+  const argv = [...(ns === undefined ? [] : ['--ns', String(ns)]), '1', agentPath, c.action];
+  const r = spawnSync(WAIT4, argv, { env: pacemakerEnv(c, provider, dir), encoding: 'utf8' });
   const f = r.stdout.trim().split(/\s+/).map(Number);
   if (r.status !== 0 || f.length !== 4) throw new Error(`bench/wait4 failed: ${r.stderr}`);
   return { wallMs: f[0]! / 1000, cpuMs: f[1]! / 1000, rssKb: f[2]!, rc: f[3]! };
@@ -57,6 +89,19 @@ function buildWait4(): string {
   return exe;
 }
 
+// Installs an executable the way `make install` and the RPM do: one copy, mode 0755, the first
+// agent's name, the others hard links to it. Returns the provider directory.
+function install(executable: string, into: string, agents: readonly string[]): string {
+  const dir = join(into, 'ocf/resource.d/nfsha');
+  mkdirSync(dir, { recursive: true });
+  const [first, ...rest] = agents;
+  if (first === undefined) return dir;
+  copyFileSync(executable, join(dir, first));
+  chmodSync(join(dir, first), 0o755);
+  for (const a of rest) linkSync(join(dir, first), join(dir, a));
+  return dir;
+}
+
 async function loadCases(): Promise<BenchCase[]> {
   const dir = join(ROOT, 'bench/cases');
   const all: BenchCase[] = [];
@@ -67,56 +112,85 @@ async function loadCases(): Promise<BenchCase[]> {
   return all;
 }
 
-if (!existsSync(BINARY)) {
-  process.stderr.write(`bench: ${BINARY} is missing (make build)\n`);
-  process.exit(2);
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+for (const [what, path] of [['current build', BINARY], ['baseline', BASELINE]] as const) {
+  if (path !== undefined && !existsSync(path)) {
+    process.stderr.write(`bench: ${what} ${path} is missing${what === 'current build' ? ' (make build)' : ''}\n`);
+    process.exit(2);
+  }
 }
 
 const WAIT4 = buildWait4();
 const cases = (await loadCases()).filter((c) => filter === undefined || c.name.includes(filter));
+const agents = [...new Set(cases.map((c) => c.agent))];
+const scratch = mkdtempSync(join(tmpdir(), 'nfsha-bench-'));
+const installed: Partial<Record<Side, string>> = { ours: install(BINARY, join(scratch, 'ours'), agents) };
+if (BASELINE !== undefined) installed.baseline = install(BASELINE, join(scratch, 'baseline'), agents);
+const sideNames: Side[] = BASELINE === undefined ? ['ours', 'upstream'] : ['ours', 'baseline', 'upstream'];
+
 const results: unknown[] = [];
-const header = `${'case'.padEnd(46)} ${'side'.padEnd(8)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   ours/upstream`;
-process.stdout.write(`${header}\n${'-'.repeat(header.length + 8)}\n`);
-for (const c of cases) {
-  const dir = mkdtempSync(join(tmpdir(), 'nfsha-bench-'));
-  try {
-    const ours = join(dir, 'ocf/resource.d/nfsha');
-    mkdirSync(ours, { recursive: true });
-    symlinkSync(c.paths?.ours ?? BINARY, join(ours, c.agent));
-    const sides = { ours: join(ours, c.agent), upstream: c.paths?.upstream ?? join(UPSTREAM, c.agent) } as const;
-    c.setup?.(dir);
-    const prefix = c.wrap?.(dir) ?? [];
-    const samples: Record<'ours' | 'upstream', Sample[]> = { ours: [], upstream: [] };
-    const runs = c.runs ?? defaultRuns;
-    // One warm-up each, then alternate so both sides see the same machine state.
-    for (let i = -1; i < runs; i++) {
-      for (const side of ['ours', 'upstream'] as const) {
-        if (!existsSync(sides[side])) continue;
-        c.before?.(dir, side);
-        const s = once(prefix, sides[side], c, dir);
-        if (i >= 0) samples[side].push(s);
+process.stdout.write(`load average at start: ${loadavg()} (${String(defaultRuns)} runs per side unless a case says otherwise; sides in turn, medians)\n`);
+const header = `${'case'.padEnd(46)} ${'side'.padEnd(9)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   ratios (wall, cpu)`;
+process.stdout.write(`${header}\n${'-'.repeat(header.length + 16)}\n`);
+try {
+  for (const c of cases) {
+    const dir = mkdtempSync(join(scratch, 'case-'));
+    try {
+      // DIR/ocf/resource.d/nfsha/<agent>: the current build, for cases that drive it in setup.
+      mkdirSync(join(dir, 'ocf/resource.d/nfsha'), { recursive: true });
+      symlinkSync(join(installed.ours!, c.agent), join(dir, 'ocf/resource.d/nfsha', c.agent));
+      const paths: Record<Side, string | undefined> = {
+        ours: c.paths?.ours ?? join(installed.ours!, c.agent),
+        baseline: c.paths?.ours === undefined && installed.baseline !== undefined ? join(installed.baseline, c.agent) : undefined,
+        upstream: c.paths?.upstream ?? join(UPSTREAM, c.agent),
+      };
+      const sides = sideNames.filter((s) => paths[s] !== undefined && existsSync(paths[s]));
+      c.setup?.(dir);
+      const samples: Record<Side, Sample[]> = { ours: [], baseline: [], upstream: [] };
+      const runs = c.runs ?? defaultRuns;
+      // One warm-up each, then the sides in turn, each round starting with the next side, so that
+      // every side runs as often first, second and last in a round.
+      for (let i = -1; i < runs; i++) {
+        const k = i < 0 ? 0 : i % sides.length;
+        for (const side of [...sides.slice(k), ...sides.slice(0, k)]) {
+          const agent = paths[side]!;
+          c.before?.(dir, side, agent);
+          const s = once(c, agent, side === 'upstream' ? 'heartbeat' : 'nfsha', dir);
+          if (i >= 0) samples[side].push(s);
+        }
+      }
+      const row = (side: Side) => {
+        const xs = samples[side];
+        if (xs.length === 0) return undefined;
+        return { wall: median(xs.map((x) => x.wallMs)), cpu: median(xs.map((x) => x.cpuMs)), rss: Math.max(...xs.map((x) => x.rssKb)) / 1024, rc: [...new Set(xs.map((x) => x.rc))].join('/') };
+      };
+      const r = { ours: row('ours'), baseline: row('baseline'), upstream: row('upstream') };
+      const ratio = (a: { wall: number; cpu: number }, b: { wall: number; cpu: number } | undefined, label: string): string =>
+        b === undefined ? '' : `${label} ${(a.wall / b.wall).toFixed(2)} ${b.cpu > 0 ? (a.cpu / b.cpu).toFixed(2) : 'n/a'}  `;
+      for (const side of sideNames) {
+        const x = r[side];
+        if (x === undefined) continue;
+        const ratios = side === 'ours' ? `${ratio(x, r.upstream, '/upstream')}${ratio(x, r.baseline, '/baseline')}` : '';
+        process.stdout.write(`${(side === sideNames.find((s) => r[s] !== undefined) ? c.name : '').padEnd(46)} ${side.padEnd(9)} ${x.rc.padStart(3)} ${x.wall.toFixed(1).padStart(8)} ${x.cpu.toFixed(1).padStart(7)} ${x.rss.toFixed(1).padStart(7)}   ${ratios}\n`);
+      }
+      if (c.expect !== undefined) {
+        for (const side of ['ours', 'baseline'] as const) {
+          const x = r[side];
+          if (x !== undefined && x.rc !== String(c.expect)) process.stdout.write(`  ! ${side} exited ${x.rc}, expected ${String(c.expect)}\n`);
+        }
+      }
+      results.push({ name: c.name, runs, ...r });
+    } finally {
+      try {
+        c.teardown?.(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     }
-    const row = (side: 'ours' | 'upstream') => {
-      const xs = samples[side];
-      if (xs.length === 0) return undefined;
-      return { wall: median(xs.map((x) => x.wallMs)), cpu: median(xs.map((x) => x.cpuMs)), rss: Math.max(...xs.map((x) => x.rssKb)) / 1024, rc: [...new Set(xs.map((x) => x.rc))].join('/') };
-    };
-    const o = row('ours');
-    const u = row('upstream');
-    for (const [side, r] of [['ours', o], ['upstream', u]] as const) {
-      if (r === undefined) continue;
-      const ratio = side === 'ours' && u !== undefined ? `wall ${(r.wall / u.wall).toFixed(2)}  cpu ${u.cpu > 0 ? (r.cpu / u.cpu).toFixed(2) : 'n/a'}` : '';
-      process.stdout.write(`${(side === 'ours' ? c.name : '').padEnd(46)} ${side.padEnd(8)} ${r.rc.padStart(3)} ${r.wall.toFixed(1).padStart(8)} ${r.cpu.toFixed(1).padStart(7)} ${r.rss.toFixed(1).padStart(7)}   ${ratio}\n`);
-    }
-    if (c.expect !== undefined && o !== undefined && o.rc !== String(c.expect)) process.stdout.write(`  ! ours exited ${o.rc}, expected ${String(c.expect)}\n`);
-    results.push({ name: c.name, runs, ours: o, upstream: u });
-  } finally {
-    try {
-      c.teardown?.(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
-if (jsonOut !== undefined) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
+process.stdout.write(`load average at end: ${loadavg()}\n`);
+if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify({ loadavg: loadavg(), baseline: BASELINE, results }, null, 2));

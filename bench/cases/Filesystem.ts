@@ -1,6 +1,6 @@
 // Filesystem, ours vs upstream, on an ext4 loop device. The mounts live in a sandbox (private
-// mount and PID namespaces) kept alive for the case; each measured run enters it with nsenter
-// (both sides pay the same ~1 ms). The loop device is the case's own, detached in teardown.
+// mount and PID namespaces) kept alive for the case; the launcher joins its namespaces before it
+// forks each measured run. The loop device is the case's own, detached in teardown.
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { BenchCase } from '../types.ts';
@@ -92,7 +92,7 @@ function fsCase(name: string, action: string, env: Record<string, string>, state
       prepare(dir);
     },
     before: (dir) => { prepare(dir); },
-    wrap: (dir) => ['/usr/bin/nsenter', '-t', String(holders.get(dir)?.init ?? 0), '-m', '-p', '--'],
+    sandbox: (dir) => holders.get(dir)?.init ?? 0,
     teardown: down,
     ...extra,
   };

@@ -1,7 +1,7 @@
 // exportfs monitor, ours vs upstream, on a live export made with the real exportfs. The export
 // lives in a sandbox (private mount/PID/net namespaces: its own /var/lib/nfs, /etc, /run) kept
-// alive for the whole case; each measured run enters its mount namespace with nsenter (both
-// sides pay the same ~1 ms for it). Both agents see the same state: the export in etab and the
+// alive for the whole case; the launcher joins its namespaces before it forks each measured run.
+// Both agents see the same state: the export in etab and the
 // state file /run/resource-agents/bench, which upstream's ha_pseudo_resource and ours share.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -48,7 +48,7 @@ function exportCase(name: string, dirs: string[], interval: string): BenchCase {
       const r = spawnSync('nsenter', ['-t', String(init), '-m', '--', UPSTREAM, 'start'], { env, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`bench: upstream exportfs start failed: ${r.stderr}`);
     },
-    wrap: (dir) => ['/usr/bin/nsenter', '-t', String(holders.get(dir)), '-m', '--'],
+    sandbox: (dir) => holders.get(dir) ?? 0,
     teardown: (dir) => {
       const init = holders.get(dir);
       if (init !== undefined) process.kill(init, 'SIGKILL');

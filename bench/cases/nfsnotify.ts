@@ -2,7 +2,7 @@
 // mount, PID and network namespaces): rpcbind and rpc.statd running as nfsserver leaves them,
 // the floating IP on the sandbox's loopback with a name, one client in the monitor list (its
 // address leads nowhere: sm-notify retries in the background, as with a client that is down).
-// Each action runs through nsenter into that node; the nsenter cost is the same for both agents.
+// The launcher joins that node's namespaces before it forks each measured run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -79,7 +79,7 @@ function markNotified(dir: string): void {
   writeFileSync(join(d, 'statd.id'), `${statd} ${startTime}\n`);
 }
 
-const wrap = (dir: string): string[] => ['/usr/bin/nsenter', '-t', initOf(dir), '-m', '-u', '-n', '-p', '--'];
+const sandbox = (dir: string): number => Number(initOf(dir));
 const env = { OCF_RESOURCE_INSTANCE: INSTANCE, HA_LOGFACILITY: 'none' };
 
 export const cases: BenchCase[] = [
@@ -91,7 +91,7 @@ export const cases: BenchCase[] = [
     env: { ...env, OCF_RESKEY_CRM_meta_interval: '30000' },
     setup: (dir) => { nodeUp(dir); markNotified(dir); },
     teardown: nodeDown,
-    wrap,
+    sandbox,
     expect: 0,
   },
   {
@@ -102,7 +102,7 @@ export const cases: BenchCase[] = [
     env: { ...env, OCF_RESKEY_CRM_meta_interval: '0', OCF_RESOURCE_INSTANCE: 'never-started' },
     setup: nodeUp,
     teardown: nodeDown,
-    wrap,
+    sandbox,
     expect: 7,
   },
   {
@@ -115,13 +115,13 @@ export const cases: BenchCase[] = [
     env,
     setup: nodeUp,
     teardown: nodeDown,
-    // Both agents' stop, whichever runs next: the pid file they share is then always retired.
-    before: (dir) => {
-      for (const argv of [[OURS, 'nfsnotify', 'stop'], [UPSTREAM, 'stop']]) {
+    // Every side's stop, whichever runs next: the pid file they share is then always retired.
+    before: (dir, _side, agent) => {
+      for (const argv of [[OURS, 'nfsnotify', 'stop'], [UPSTREAM, 'stop'], [agent, 'stop']]) {
         spawnSync('nsenter', ['-t', initOf(dir), '-m', '-u', '-n', '-p', '--', ...argv], { env: { PATH, OCF_ROOT: '/usr/lib/ocf', ...env } });
       }
     },
-    wrap,
+    sandbox,
     runs: 20,
     expect: 0,
   },

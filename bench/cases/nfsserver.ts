@@ -37,14 +37,12 @@ function close(dir: string): void {
   holders.delete(dir);
 }
 
-const agentPath = (dir: string, which: 'ours' | 'upstream'): string => (which === 'ours' ? join(dir, 'ocf/resource.d/nfsha/nfsserver') : '/usr/lib/ocf/resource.d/heartbeat/nfsserver');
-
-// Runs an action of one side inside the case's sandbox (not measured).
-function action(dir: string, which: 'ours' | 'upstream', name: string, params: Record<string, string>): void {
+// Runs an action of one agent inside the case's sandbox (not measured).
+function action(dir: string, agent: string, name: string, params: Record<string, string>): void {
   const env: Record<string, string> = { PATH, OCF_ROOT: '/usr/lib/ocf', OCF_RESOURCE_INSTANCE: 'bench', HA_LOGFACILITY: 'none' };
   for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
-  const r = holder(dir).exec([agentPath(dir, which), name], env);
-  if (r.code !== 0) throw new Error(`${which} ${name} failed (${String(r.code)}): ${r.stderr}`);
+  const r = holder(dir).exec([agent, name], env);
+  if (r.code !== 0) throw new Error(`${agent} ${name} failed (${String(r.code)}): ${r.stderr}`);
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -65,7 +63,7 @@ const all: BenchCase[] = [
       open(dir, 8, `${daemons} && (setsid ${join(dir, 'kthreads/nfsd')} 100000 >/dev/null 2>&1 &)`);
     },
     teardown: close,
-    wrap: (dir) => holder(dir).prefix(),
+    sandbox: (dir) => holder(dir).pid,
   },
   {
     name: 'nfsserver probe (stopped)',
@@ -75,11 +73,11 @@ const all: BenchCase[] = [
     expect: 7,
     setup: (dir) => { open(dir, 0, 'true'); },
     teardown: close,
-    wrap: (dir) => holder(dir).prefix(),
+    sandbox: (dir) => holder(dir).pid,
   },
 ];
 
-function initCase(name: string, act: string, expect: number, before?: (dir: string, which: 'ours' | 'upstream') => void): BenchCase {
+function initCase(name: string, act: string, expect: number, before?: (dir: string, agent: string) => void): BenchCase {
   let params: Record<string, string> = {};
   return {
     name,
@@ -95,18 +93,18 @@ function initCase(name: string, act: string, expect: number, before?: (dir: stri
       params = initParams(dir);
       mkdirSync(join(dir, 'info'), { recursive: true });
       open(dir, 0, 'rpcbind -w');
-      if (act === 'monitor') action(dir, 'ours', 'start', params);
+      if (act === 'monitor') action(dir, join(dir, 'ocf/resource.d/nfsha/nfsserver'), 'start', params);
     },
     teardown: close,
-    before: before === undefined ? undefined : (dir, which) => before(dir, which),
-    wrap: (dir) => holder(dir).prefix(),
+    before: before === undefined ? undefined : (dir, _side, agent) => { before(dir, agent); },
+    sandbox: (dir) => holder(dir).pid,
   };
 }
 
 all.push(
   initCase('nfsserver monitor (init script)', 'monitor', 0),
-  initCase('nfsserver start (init script)', 'start', 0, (dir, which) => { action(dir, which, 'stop', initParams(dir)); }),
-  initCase('nfsserver stop (init script)', 'stop', 0, (dir, which) => { action(dir, which, 'start', initParams(dir)); }),
+  initCase('nfsserver start (init script)', 'start', 0, (dir, agent) => { action(dir, agent, 'stop', initParams(dir)); }),
+  initCase('nfsserver stop (init script)', 'stop', 0, (dir, agent) => { action(dir, agent, 'start', initParams(dir)); }),
 );
 
 export const cases: BenchCase[] = isRoot ? all : [];

@@ -76,7 +76,10 @@ export function makeLogger(opts: LoggerOptions): Logger {
   const debuglog = env.HA_DEBUGLOG || undefined;
   const debugOn = env.HA_debug !== undefined && env.HA_debug !== '' && env.HA_debug !== '0';
   const datefmt = env.HA_DATEFMT ?? '%b %d %T ';
-  const onTty = io.isatty(0);
+  // Asked at the first line logged: an action that logs nothing never loads node:tty, which a
+  // terminal on stdin would cost (docs/performance.md, "Which figure is true").
+  let tty: boolean | undefined;
+  const onTty = (): boolean => (tty ??= io.isatty(0));
   const pending: Promise<unknown>[] = [];
   let outcome: string | undefined;
   let lastMessage: string | undefined;
@@ -99,7 +102,7 @@ export function makeLogger(opts: LoggerOptions): Logger {
     opts.onLine?.(text);
     if (level === 'debug') {
       if (!debugOn) return;
-      if (onTty) {
+      if (onTty()) {
         if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
         return;
       }
@@ -109,7 +112,7 @@ export function makeLogger(opts: LoggerOptions): Logger {
       return;
     }
     if (!o.noStderr) lastMessage = msg;
-    if (onTty) {
+    if (onTty()) {
       if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
       return;
     }

@@ -111,8 +111,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
   }
 
   const ocfEnv = readOcfEnv(env, scriptName, action);
-  const onTty = sys.isatty(0);
-  const target = traceTarget(env, ocfEnv.resourceType, ocfEnv.instance, action, onTty, new Date(sys.now()));
+  const target = traceTarget(env, ocfEnv.resourceType, ocfEnv.instance, action, () => sys.isatty(0), new Date(sys.now()));
   let tracer: Tracer = noTracer;
   if (target !== undefined) {
     tracer = makeTracer(

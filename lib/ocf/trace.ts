@@ -32,13 +32,14 @@ function clock(d: Date): string {
 //  - otherwise stderr on a terminal, else <trace_dir>/<type>/<instance>.<action>.<date>.
 export type TraceTarget = { kind: 'fd'; fd: number } | { kind: 'file'; path: string };
 
-export function traceTarget(env: Env, type: string, instance: string, action: string, onTty: boolean, now: Date): TraceTarget | undefined {
+// onTty is asked only when it decides (deciding may load node:tty: docs/performance.md).
+export function traceTarget(env: Env, type: string, instance: string, action: string, onTty: () => boolean, now: Date): TraceTarget | undefined {
   const on = env.OCF_TRACE_RA ?? env.OCF_RESKEY_trace_ra;
   if (!isTrue(on)) return undefined;
   const file = env.OCF_TRACE_FILE ?? env.OCF_RESKEY_trace_file;
   if (file !== undefined && /^[3-9]$/.test(file)) return { kind: 'fd', fd: Number(file) };
   if (file !== undefined && /^\/.*\//.test(file)) return file === '/dev/stderr' ? { kind: 'fd', fd: 2 } : { kind: 'file', path: file };
-  if (onTty) return { kind: 'fd', fd: 2 };
+  if (onTty()) return { kind: 'fd', fd: 2 };
   const dir = env.OCF_RESKEY_trace_dir || `${env.HA_VARLIB || '/var/lib/heartbeat'}/trace_ra`;
   const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
   return { kind: 'file', path: `${dir}/${type}/${instance}.${action}.${stamp}` };

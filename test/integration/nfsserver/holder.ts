@@ -58,7 +58,12 @@ export class Holder {
     return new Holder(dir, child, init, opts.uts ?? false);
   }
 
-  // The command prefix that enters the sandbox (nsenter), for argv run by others (the bench).
+  // The host PID of the namespace's init (the bench's launcher joins its namespaces).
+  get pid(): number {
+    return this.#init;
+  }
+
+  // The command prefix that enters the sandbox (nsenter), for argv run by others.
   prefix(): string[] {
     return ['/usr/bin/nsenter', '-t', String(this.#init), '-m', '-n', '-p', ...(this.#uts ? ['-u'] : []), '--'];
   }

@@ -112,16 +112,16 @@ describe('environment', () => {
 describe('tracing', () => {
   const now = new Date(2026, 10, 25, 1, 2, 3);
   it('is off unless OCF_TRACE_RA or trace_ra is true', () => {
-    expect(traceTarget({}, 'Filesystem', 'fs1', 'start', false, now)).toBeUndefined();
-    expect(traceTarget({ OCF_RESKEY_trace_ra: '0' }, 'Filesystem', 'fs1', 'start', false, now)).toBeUndefined();
+    expect(traceTarget({}, 'Filesystem', 'fs1', 'start', () => false, now)).toBeUndefined();
+    expect(traceTarget({ OCF_RESKEY_trace_ra: '0' }, 'Filesystem', 'fs1', 'start', () => false, now)).toBeUndefined();
   });
   it('follows OCF_TRACE_FILE (fd or absolute path), the terminal, else trace_dir', () => {
-    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '5' }, 'T', 'i', 'a', false, now)).toEqual({ kind: 'fd', fd: 5 });
-    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '/dev/stderr' }, 'T', 'i', 'a', false, now)).toEqual({ kind: 'fd', fd: 2 });
-    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '/tmp/t' }, 'T', 'i', 'a', false, now)).toEqual({ kind: 'file', path: '/tmp/t' });
-    expect(traceTarget({ OCF_RESKEY_trace_ra: '1' }, 'T', 'i', 'a', true, now)).toEqual({ kind: 'fd', fd: 2 });
-    expect(traceTarget({ OCF_RESKEY_trace_ra: '1', HA_VARLIB: '/v' }, 'Filesystem', 'fs1', 'start', false, now)).toEqual({ kind: 'file', path: '/v/trace_ra/Filesystem/fs1.start.2026-11-25.01:02:03' });
-    expect(traceTarget({ OCF_RESKEY_trace_ra: '1', OCF_RESKEY_trace_dir: '/td' }, 'F', 'x', 'stop', false, now)?.kind).toBe('file');
+    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '5' }, 'T', 'i', 'a', () => false, now)).toEqual({ kind: 'fd', fd: 5 });
+    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '/dev/stderr' }, 'T', 'i', 'a', () => false, now)).toEqual({ kind: 'fd', fd: 2 });
+    expect(traceTarget({ OCF_TRACE_RA: '1', OCF_TRACE_FILE: '/tmp/t' }, 'T', 'i', 'a', () => false, now)).toEqual({ kind: 'file', path: '/tmp/t' });
+    expect(traceTarget({ OCF_RESKEY_trace_ra: '1' }, 'T', 'i', 'a', () => true, now)).toEqual({ kind: 'fd', fd: 2 });
+    expect(traceTarget({ OCF_RESKEY_trace_ra: '1', HA_VARLIB: '/v' }, 'Filesystem', 'fs1', 'start', () => false, now)).toEqual({ kind: 'file', path: '/v/trace_ra/Filesystem/fs1.start.2026-11-25.01:02:03' });
+    expect(traceTarget({ OCF_RESKEY_trace_ra: '1', OCF_RESKEY_trace_dir: '/td' }, 'F', 'x', 'stop', () => false, now)?.kind).toBe('file');
   });
   it('records every command with argv, status and duration through the policy wrapper', async () => {
     const lines: string[] = [];

@@ -12,6 +12,20 @@ function setup(env: Record<string, string>, tty = false) {
 }
 
 describe('logging sinks', () => {
+  it('asks whether stdin is a terminal only once a line is logged, and once (node:tty costs)', () => {
+    const sys = new ScriptedSystem();
+    const asked: number[] = [];
+    const io = { run: sys.run.bind(sys), appendFileSync: sys.appendFileSync.bind(sys), writeStderr: sys.writeStderr.bind(sys), now: sys.now.bind(sys), isatty: (fd: number) => { asked.push(fd); return true; } };
+    const log = makeLogger({ io, env: {}, tag: TAG });
+    log.debug('not logged without HA_debug');
+    log.outcome('not a log line');
+    expect(asked).toEqual([]);
+    log.info('one');
+    log.warn('two');
+    expect(asked).toEqual([0]);
+    expect(sys.stderr).toBe(`${TAG}: INFO: one\n${TAG}: WARNING: two\n`);
+  });
+
   it('writes "TAG: LEVEL: msg" to stderr only, on a terminal', async () => {
     const { sys, log } = setup({ HA_LOGFACILITY: 'daemon', HA_LOGFILE: '/var/log/x' }, true);
     log.info('hello');
