@@ -136,7 +136,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
     const parsed = parseParams(agent.parameters, env);
     const ctx: Context<ParamSpecs> = {
       params: parsed.params,
-      raw: parsed.raw,
+      invalid: parsed.invalid,
       paramProblems: parsed.problems,
       env: ocfEnv,
       sys: withPolicy(sys, deadline, tracer),
