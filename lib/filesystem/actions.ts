@@ -7,7 +7,7 @@ import {
   type FsckPolicy, type ForceUnmount, type Signal,
 } from './config.ts';
 import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
-import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from './mountinfo.ts';
+import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';
 import { bounded, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
 

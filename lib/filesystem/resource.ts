@@ -5,7 +5,7 @@
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, stripTrailingSlashes, type DeviceSpec } from './config.ts';
-import { mountAt, mountsAt, readMounts, type MountEntry } from './mountinfo.ts';
+import { mountAt, mountsAt, readMounts, type MountEntry } from '../host/mounts.ts';
 import type { FilesystemContext } from './params.ts';
 
 // The handlers' context: typed by the parameter spec.

@@ -6,7 +6,7 @@
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
-import { detectStatdDir } from '../nfs/statd-dir.ts';
+import { detectStatdDir } from '../host/statd-dir.ts';
 import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './config.ts';
 import { findProcesses, readCmdline, readProcStat, sameNetNamespace, type ProcStat } from './proc.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';

@@ -2,8 +2,8 @@
 // service-control mode, with the mode-specific steps in daemons.ts (direct, init script) and
 // systemd.ts.
 
-import { detectStatdDir } from '../nfs/statd-dir.ts';
-import { readNfsConf } from '../nfs/nfsconf.ts';
+import { detectStatdDir } from '../host/statd-dir.ts';
+import { readNfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
 import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
 import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';

@@ -10,7 +10,7 @@ import { makeLogger, type Logger } from './log.ts';
 import { metadataXml, usageLine, advertisedActions } from './metadata.ts';
 import { parseParams } from './params.ts';
 import { makeTracer, noTracer, traceTarget, type Tracer } from './trace.ts';
-import { withPolicy } from '../system/policy.ts';
+import { withPolicy } from './policy.ts';
 import type { System } from '../system/types.ts';
 
 // Longest exit reason Pacemaker keeps.

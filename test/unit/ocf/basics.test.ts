@@ -4,7 +4,7 @@ import { Deadline, budgetFor, parseDuration } from '../../../lib/ocf/deadline.ts
 import { parseParams } from '../../../lib/ocf/params.ts';
 import { childEnv, readOcfEnv } from '../../../lib/ocf/env.ts';
 import { traceTarget, makeTracer } from '../../../lib/ocf/trace.ts';
-import { withPolicy } from '../../../lib/system/policy.ts';
+import { withPolicy } from '../../../lib/ocf/policy.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 import { noTracer } from '../../../lib/ocf/trace.ts';
 import { OcfError } from '../../../lib/ocf/codes.ts';
