@@ -6,7 +6,8 @@ import {
   hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
   type FsckPolicy, type ForceUnmount, type Signal,
 } from './config.ts';
-import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
+import { kernelHasFs } from '../host/filesystems.ts';
+import { cloneVerdict, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
 import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';
 import { bounded, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
@@ -240,12 +241,12 @@ async function fstypeSupported(ctx: FsContext, fstype: string): Promise<void> {
   const { name, helper } = kernelSupportName(fstype);
   if (helper !== undefined) await requireTools(ctx, [helper]);
   if (name !== fstype) ctx.log.info(`Checking support for ${fstype} as "${name}"`);
-  const listed = async (): Promise<boolean> => kernelHasFs((await ctx.sys.readFileIfExists('/proc/filesystems').catch(() => null)) ?? '', name);
-  if (await listed()) return;
+  const listed = (): boolean => kernelHasFs(ctx.sys, name);
+  if (listed()) return;
   const r = await ctx.sys.run(['modprobe', name]);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find filesystem ${name} in /proc/filesystems and failed to load kernel module`);
   for (let i = 0; i < 5; i++) {
-    if (await listed()) return;
+    if (listed()) return;
     ctx.log.debug(`Unable to find support for ${name} in /proc/filesystems after modprobe, trying again`);
     await ctx.sys.sleep(1000);
     ctx.deadline.check('waiting for the kernel module');
@@ -349,7 +350,7 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
   if (r.stderr !== '') ctx.sys.writeStderr(r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `Couldn't mount device [${res.label}] as ${res.mountPoint}`);
 
-  mounts = await readMounts(ctx.sys);
+  mounts = readMounts(ctx.sys);
   const after = await statusAt(ctx, res, mounts);
   if (after.state !== 'mounted') {
     throw new OcfError(OCF.ERR_GENERIC, `Couldn't mount device [${res.label}] as ${res.mountPoint}: mount succeeded but nothing of ours is mounted there`);
@@ -437,7 +438,7 @@ async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: Fo
   const endAt = Math.min(ctx.deadline.startedAt + budget, ctx.sys.now() + ctx.deadline.remaining());
 
   const blockDevice = res.dev.block ? res.dev.path : undefined;
-  const list = unmountList(await readMounts(ctx.sys), dir, blockDevice !== undefined && !res.isBind);
+  const list = unmountList(readMounts(ctx.sys), dir, blockDevice !== undefined && !res.isBind);
 
   // Bind resources never look for users of the whole source filesystem (#1304): only for
   // users of the bind mount's own paths.

@@ -6,7 +6,8 @@ import { detectStatdDir } from '../host/statd-dir.ts';
 import { readNfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
 import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
-import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { readMounts } from '../host/mounts.ts';
 import { NFSCONF_DROPIN, writeConfDropin } from './nfsconf-dropin.ts';
 import { notifyClients } from './notify.ts';
 import { mergeFromHa, prepareStatdDir, refreshState, snapshotToHa, statdOwner } from './nsm.ts';
@@ -123,7 +124,7 @@ async function stopWith(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatu
   log.info('Stopping NFS server ...');
 
   // Back up the monitor list into sm.ha while it is still reachable (the infodir bound).
-  const bound = (await bindState(ctx, mounts(sys))).state;
+  const bound = (await bindState(ctx, readMounts(sys))).state;
   if (params.nfs_shared_infodir === '' || bound === 'ours') {
     try {
       const running = statdProcess(ctx);
