@@ -3,7 +3,7 @@
 
 import { EXPORTFS_PARAMS } from '../lib/exportfs/params.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { exportfsMonitor, exportfsStart, exportfsStop, exportfsValidate } from '../lib/exportfs/agent.ts';
+import { exportfsMonitor, exportfsStart, exportfsStop, exportfsValidate } from '../lib/exportfs/actions.ts';
 
 export const exportfs = defineAgent({
   name: 'exportfs',

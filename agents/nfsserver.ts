@@ -4,7 +4,7 @@
 
 import { NFSSERVER_PARAMS } from '../lib/nfsserver/params.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { monitor, start, stop, validateAll } from '../lib/nfsserver/server.ts';
+import { monitor, start, stop, validateAll } from '../lib/nfsserver/actions.ts';
 
 export const nfsserver = defineAgent({
   name: 'nfsserver',

@@ -5,7 +5,7 @@ import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import {
   hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
   type FsckPolicy, type ForceUnmount, type Signal,
-} from './config.ts';
+} from './settings.ts';
 import { kernelHasFs } from '../host/filesystems.ts';
 import { cloneVerdict, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
 import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';

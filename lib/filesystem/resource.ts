@@ -4,7 +4,7 @@
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
-import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, type DeviceSpec } from './config.ts';
+import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, type DeviceSpec } from './settings.ts';
 import { mountAt, mountsAt, readMounts, type MountEntry } from '../host/mounts.ts';
 import type { FilesystemContext } from './params.ts';
 import { stripTrailingSlashes } from '../host/paths.ts';

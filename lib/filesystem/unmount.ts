@@ -7,7 +7,7 @@
 
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
-import type { ForceUnmount, Signal } from './config.ts';
+import type { ForceUnmount, Signal } from './settings.ts';
 import { describeProcess, findHolders, parsePasswd, processGone, type HolderPolicy } from './holders.ts';
 import { mountAt, readMounts, type MountEntry } from '../host/mounts.ts';
 

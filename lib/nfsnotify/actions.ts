@@ -7,7 +7,7 @@
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import { detectStatdDir } from '../host/statd-dir.ts';
-import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './config.ts';
+import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './settings.ts';
 import { findProcs, readCmdline, readProc, type Proc } from '../host/procs.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';

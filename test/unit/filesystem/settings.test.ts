@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deviceLabel, hasOptionWord, isNonBlockType, isRootDir, movedMountPoint, parseDevice, parseForceUnmount, parseRunFsck,
   parseSignalDelay, parseSignals,
-} from '../../../lib/filesystem/config.ts';
+} from '../../../lib/filesystem/settings.ts';
 import { cloneVerdict, kernelSupportName, needsAutoFsck } from '../../../lib/filesystem/fstypes.ts';
 import { listsFs } from '../../../lib/host/filesystems.ts';
 import { stripTrailingSlashes } from '../../../lib/host/paths.ts';
