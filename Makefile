@@ -86,9 +86,10 @@ test-bats: build
 	mkdir -p $(RESULTS)
 	BATS_LIB_PATH=$(CURDIR)/node_modules:/usr/lib/bats NFSHA_BIN=$(CURDIR)/dist/nfsha node_modules/bats/bin/bats --print-output-on-failure --report-formatter junit --output $(RESULTS) test/bats
 
+# make bench [BENCH_ARGS="--baseline OLDER/dist/nfsha --runs N --json FILE filter"] (bench/run.ts)
 bench: build
 	$(NODE) tools/build.mjs --floor
-	$(NODE) bench/run.ts
+	$(NODE) bench/run.ts $(BENCH_ARGS)
 
 rpm: build man
 	bash rpm/build-rpm.sh

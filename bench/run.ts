@@ -1,7 +1,7 @@
 // Side-by-side benchmark: each case runs our executable, optionally a previous build of it
 // (--baseline), and upstream's shell agent (Debian's resource-agents) in turn in one run, and
 // prints per side the median wall time, median CPU time (user+system, from wait4) and peak RSS,
-// and the ratios ours/upstream and ours/baseline.
+// and the ratios ours/upstream and ours/baseline (paired: the median of the per-round ratios).
 //
 // What is measured is what Pacemaker's executor pays for an operation: bench/wait4.c forks and
 // execs the agent by its installed path (a copy installed as `make install` and the RPM do, the
@@ -131,7 +131,7 @@ const sideNames: Side[] = BASELINE === undefined ? ['ours', 'upstream'] : ['ours
 
 const results: unknown[] = [];
 process.stdout.write(`load average at start: ${loadavg()} (${String(defaultRuns)} runs per side unless a case says otherwise; sides in turn, medians)\n`);
-const header = `${'case'.padEnd(46)} ${'side'.padEnd(9)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   ratios (wall, cpu)`;
+const header = `${'case'.padEnd(46)} ${'side'.padEnd(9)} ${'rc'.padStart(3)} ${'wall ms'.padStart(8)} ${'cpu ms'.padStart(7)} ${'rss MB'.padStart(7)}   paired ratios (wall, cpu)`;
 process.stdout.write(`${header}\n${'-'.repeat(header.length + 16)}\n`);
 try {
   for (const c of cases) {
@@ -166,13 +166,21 @@ try {
         return { wall: median(xs.map((x) => x.wallMs)), cpu: median(xs.map((x) => x.cpuMs)), rss: Math.max(...xs.map((x) => x.rssKb)) / 1024, rc: [...new Set(xs.map((x) => x.rc))].join('/') };
       };
       const r = { ours: row('ours'), baseline: row('baseline'), upstream: row('upstream') };
-      const ratio = (a: { wall: number; cpu: number }, b: { wall: number; cpu: number } | undefined, label: string): string =>
-        b === undefined ? '' : `${label} ${(a.wall / b.wall).toFixed(2)} ${b.cpu > 0 ? (a.cpu / b.cpu).toFixed(2) : 'n/a'}  `;
+      // Paired: the median over rounds of ours/other within the round (the sides of a round ran
+      // back to back, so a load that drifts during the case cancels out).
+      const paired = (other: Side): { wall: number; cpu: number } | undefined => {
+        const a = samples.ours;
+        const b = samples[other];
+        if (a.length === 0 || b.length !== a.length) return undefined;
+        return { wall: median(a.map((x, i) => x.wallMs / b[i]!.wallMs)), cpu: median(a.map((x, i) => x.cpuMs / Math.max(b[i]!.cpuMs, 0.001))) };
+      };
+      const ratios = { upstream: paired('upstream'), baseline: paired('baseline') };
+      const show = (q: { wall: number; cpu: number } | undefined, label: string): string => (q === undefined ? '' : `${label} ${q.wall.toFixed(2)} ${q.cpu.toFixed(2)}  `);
       for (const side of sideNames) {
         const x = r[side];
         if (x === undefined) continue;
-        const ratios = side === 'ours' ? `${ratio(x, r.upstream, '/upstream')}${ratio(x, r.baseline, '/baseline')}` : '';
-        process.stdout.write(`${(side === sideNames.find((s) => r[s] !== undefined) ? c.name : '').padEnd(46)} ${side.padEnd(9)} ${x.rc.padStart(3)} ${x.wall.toFixed(1).padStart(8)} ${x.cpu.toFixed(1).padStart(7)} ${x.rss.toFixed(1).padStart(7)}   ${ratios}\n`);
+        const shown = side === 'ours' ? `${show(ratios.upstream, '/upstream')}${show(ratios.baseline, '/baseline')}` : '';
+        process.stdout.write(`${(side === sideNames.find((s) => r[s] !== undefined) ? c.name : '').padEnd(46)} ${side.padEnd(9)} ${x.rc.padStart(3)} ${x.wall.toFixed(1).padStart(8)} ${x.cpu.toFixed(1).padStart(7)} ${x.rss.toFixed(1).padStart(7)}   ${shown}\n`);
       }
       if (c.expect !== undefined) {
         for (const side of ['ours', 'baseline'] as const) {
@@ -180,7 +188,7 @@ try {
           if (x !== undefined && x.rc !== String(c.expect)) process.stdout.write(`  ! ${side} exited ${x.rc}, expected ${String(c.expect)}\n`);
         }
       }
-      results.push({ name: c.name, runs, ...r });
+      results.push({ name: c.name, runs, ...r, paired: ratios });
     } finally {
       try {
         c.teardown?.(dir);
