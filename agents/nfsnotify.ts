@@ -3,6 +3,7 @@
 // timeouts are those of ocf:heartbeat:nfsnotify (upstream HEAD).
 
 import { NFSNOTIFY_PARAMS } from '../lib/nfsnotify/params.ts';
+import { NFSNOTIFY_TOOLS } from '../lib/nfsnotify/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
 import { OCF } from '../lib/ocf/codes.ts';
 import { monitor, reload, start, stop, validate } from '../lib/nfsnotify/actions.ts';
@@ -19,6 +20,7 @@ notification that does not come from the name they mounted.
 
 reload sends the notifications again.`,
   parameters: NFSNOTIFY_PARAMS,
+  tools: NFSNOTIFY_TOOLS,
   actions: {
     start: { timeout: '90s', run: start },
     stop: { timeout: '90s', run: stop },

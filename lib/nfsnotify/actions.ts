@@ -13,6 +13,7 @@ import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, s
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
+import { missingTool } from '../host/tools.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
 // The handlers' context, typed by the parameter spec (params.ts).
@@ -37,7 +38,7 @@ export async function validate(ctx: NotifyContext): Promise<Config> {
   if (args.problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, args.problem);
   const wanted = `${ctx.env.sbinDir}/sm-notify`;
   const binary = (await ctx.sys.which(wanted)) ?? (await ctx.sys.which('sm-notify'));
-  if (binary === null) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${wanted}`);
+  if (binary === null) throw missingTool(wanted);
   return { binary, hosts, args: args.args };
 }
 
