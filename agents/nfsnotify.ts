@@ -5,8 +5,8 @@
 import { NFSNOTIFY_PARAMS } from '../lib/nfsnotify/params.ts';
 import { NFSNOTIFY_TOOLS } from '../lib/nfsnotify/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { OCF } from '../lib/ocf/codes.ts';
-import { monitor, reload, start, stop, validate } from '../lib/nfsnotify/actions.ts';
+import { monitor, reload, start, stop } from '../lib/nfsnotify/actions.ts';
+import { validateAll } from '../lib/nfsnotify/validate.ts';
 
 export const nfsnotify = defineAgent({
   name: 'nfsnotify',
@@ -27,6 +27,6 @@ reload sends the notifications again.`,
     monitor: { timeout: '90s', interval: '30s', depth: '0', run: monitor },
     reload: { timeout: '90s', run: reload },
     'meta-data': { timeout: '10s', run: builtin },
-    'validate-all': { timeout: '20s', run: async (ctx) => { await validate(ctx); return OCF.SUCCESS; } },
+    'validate-all': { timeout: '20s', run: validateAll },
   },
 });
