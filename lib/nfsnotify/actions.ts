@@ -7,39 +7,19 @@
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import { detectStatdDir } from '../host/statd-dir.ts';
-import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './settings.ts';
+import { backupDir, isPrivateDir, ownerMarker, planNotification, smNotifyArgv } from './settings.ts';
 import { findProcs, readCmdline, readProc, type Proc } from '../host/procs.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
+import { validate } from './validate.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
 // The handlers' context, typed by the parameter spec (params.ts).
 type NotifyContext = NfsnotifyContext;
 
 export const STATD = 'rpc.statd';
-
-interface Config {
-  readonly binary: string;
-  readonly hosts: string[];
-  readonly args: string[];
-}
-
-// validate-all, and the first step of start and reload.
-export async function validate(ctx: NotifyContext): Promise<Config> {
-  const hosts = parseSourceHosts(ctx.params.source_host);
-  for (const h of hosts) {
-    const problem = sourceHostProblem(h);
-    if (problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, problem);
-  }
-  const args = parseNotifyArgs(ctx.params.notify_args);
-  if (args.problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, args.problem);
-  const wanted = `${ctx.env.sbinDir}/sm-notify`;
-  const binary = (await ctx.sys.which(wanted)) ?? (await ctx.sys.which('sm-notify'));
-  if (binary === null) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${wanted}`);
-  return { binary, hosts, args: args.args };
-}
 
 function paths(ctx: NotifyContext): RecordPaths {
   return recordPaths(ctx.env.rsctmp, ctx.env.instance);
