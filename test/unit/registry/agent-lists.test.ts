@@ -19,6 +19,9 @@ export function handWrittenLists(text: string, names: readonly string[]): string
   return [...text.matchAll(re)].map((m) => m[0]);
 }
 
+// Spawning git and node takes seconds on a loaded machine: a generous limit, not a timing check.
+const SPAWNS_MS = 60000;
+
 describe('the agent registry is the only list of agents', () => {
   const names = AGENTS.map((a) => a.name);
 
@@ -41,10 +44,10 @@ describe('the agent registry is the only list of agents', () => {
       for (const l of handWrittenLists(text, names)) found.push(`${f}: "${l.replace(/\s+/g, ' ')}" (take the list from agents/index.ts or tools/agents.ts)`);
     }
     expect(found).toEqual([]);
-  });
+  }, SPAWNS_MS);
 
   it('tools/agents.ts prints the registry', () => {
     const out = execFileSync(`${ROOT}node_modules/.bin/node`, ['tools/agents.ts'], { cwd: ROOT, encoding: 'utf8' });
     expect(out.split('\n').filter(Boolean)).toEqual(names);
-  });
+  }, SPAWNS_MS);
 });
