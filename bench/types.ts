@@ -1,10 +1,12 @@
 // A benchmark case: one agent action run repeatedly, ours, the baseline build when one is given,
 // and upstream's shell agent in turn in the same run (bench/run.ts), so that ratios come from one
 // noisy machine state.
+import type { AgentName } from '../agents/index.ts';
+
 export interface BenchCase {
   // e.g. "Filesystem monitor depth 10"
   readonly name: string;
-  readonly agent: 'Filesystem' | 'nfsserver' | 'exportfs' | 'nfsnotify';
+  readonly agent: AgentName;
   // Executables to run instead of ours (installed as the agent) and upstream's; a side whose file
   // does not exist is not run. A case with its own `ours` has no baseline counterpart.
   readonly paths?: { readonly ours?: string; readonly upstream?: string };
