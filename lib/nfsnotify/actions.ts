@@ -15,10 +15,13 @@ import { findProcesses, readCmdline, readProcStat, sameNetNamespace, type ProcSt
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
+import { recordConnections, setUpRecording, tickleRecorded, tickleStatePath, tickleTcpPath } from './tickle.ts';
+import { recordFile } from './tickle-record.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
 export interface NotifyContext {
-  readonly params: { readonly source_host: string; readonly notify_args: string };
+  readonly params: { readonly source_host: string; readonly notify_args: string; readonly tickle: boolean; readonly tickle_rounds: number | undefined };
+  readonly raw?: { readonly tickle_rounds?: string | undefined };
   readonly env: OcfEnv;
   readonly sys: System;
   readonly log: Logger;
@@ -26,11 +29,13 @@ export interface NotifyContext {
 }
 
 export const STATD = 'rpc.statd';
+export const MAX_TICKLE_ROUNDS = 10;
 
 interface Config {
   readonly binary: string;
   readonly hosts: string[];
   readonly args: string[];
+  readonly rounds: number;
 }
 
 // validate-all, and the first step of start and reload.
@@ -42,10 +47,17 @@ export async function validate(ctx: NotifyContext): Promise<Config> {
   }
   const args = parseNotifyArgs(ctx.params.notify_args);
   if (args.problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, args.problem);
+  const rounds = ctx.params.tickle_rounds;
+  if (rounds === undefined || rounds < 1 || rounds > MAX_TICKLE_ROUNDS) {
+    throw new OcfError(OCF.ERR_CONFIGURED, `tickle_rounds must be a whole number from 1 to ${String(MAX_TICKLE_ROUNDS)}, got '${ctx.raw?.tickle_rounds ?? ''}'`);
+  }
+  if (ctx.params.tickle && ctx.env.action === 'validate-all' && (await ctx.sys.which(tickleTcpPath(ctx.env.raw))) === null) {
+    ctx.log.warn(`tickle_tcp not found at ${tickleTcpPath(ctx.env.raw)} (resource-agents): start will send no tickle ACKs`);
+  }
   const wanted = `${ctx.env.sbinDir}/sm-notify`;
   const binary = (await ctx.sys.which(wanted)) ?? (await ctx.sys.which('sm-notify'));
   if (binary === null) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${wanted}`);
-  return { binary, hosts, args: args.args };
+  return { binary, hosts, args: args.args, rounds };
 }
 
 function paths(ctx: NotifyContext): RecordPaths {
@@ -57,7 +69,10 @@ export async function monitor(ctx: NotifyContext): Promise<OcfStatus> {
   const rec = await readRecord(ctx.sys, paths(ctx), 'current');
   if (rec === undefined) return OCF.NOT_RUNNING;
   const st = rec.pid > 0 ? await readProcStat(ctx.sys, rec.pid) : undefined;
-  if (st !== undefined && st.comm === STATD && st.state !== 'Z' && (rec.startTime === undefined || rec.startTime === st.startTime)) return OCF.SUCCESS;
+  if (st !== undefined && st.comm === STATD && st.state !== 'Z' && (rec.startTime === undefined || rec.startTime === st.startTime)) {
+    await recordConnections(ctx.sys, ctx.log, tickleStatePath(paths(ctx).dir));
+    return OCF.SUCCESS;
+  }
   throw new OcfError(OCF.ERR_GENERIC, `${String(rec.pid)} for rpc.statd is no longer running, sm-notify needs to re-notify clients`);
 }
 
@@ -90,6 +105,8 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   log.debug(`rpc.statd is pid ${String(statd.pid)}`);
   if (!force && sameStatd(current, statd)) {
     log.info(`notifications already sent for rpc.statd ${String(statd.pid)}`);
+    // The recording set up for this statd goes on (stop leaves its state in HA_RSCTMP).
+    if (!ctx.params.tickle) await setUpRecording(sys, log, tickleStatePath(p.dir), undefined);
     return OCF.SUCCESS;
   }
   const renotify = sameStatd(current ?? (await readRecord(sys, p, 'prev')), statd);
@@ -120,6 +137,12 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     if (step.keepState) await copyState(sys, sd.dir, step.dir);
   }
 
+  const floating = [...checked.values()].map((c) => c.address);
+  await setUpRecording(sys, log, tickleStatePath(p.dir), ctx.params.tickle ? { statdDir: sd.dir, instance: env.instance, addresses: floating } : undefined);
+  if (!force && ctx.params.tickle) {
+    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
+    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
+  }
   await writeRecord(sys, p, statd);
   log.info(`PID file (pid:${String(statd.pid)} at ${p.pidFile}) created for rpc.statd.`);
   for (const step of plan) {
@@ -154,6 +177,8 @@ export async function reload(ctx: NotifyContext): Promise<OcfStatus> {
 export async function stop(ctx: NotifyContext): Promise<OcfStatus> {
   const { sys, log, env } = ctx;
   const p = paths(ctx);
+  // The floating address is still up (nfsnotify stops first): the last look at its connections.
+  await recordConnections(sys, log, tickleStatePath(p.dir));
   await endOwnSmNotify(sys, log, ctx.deadline, ownerMarker(env.instance), 'stop');
   for (const dir of await readPrivateList(sys, p)) {
     const parent = dir.slice(0, dir.lastIndexOf('/'));

@@ -171,8 +171,12 @@ export class ScriptedSystem implements System {
     return f === undefined || f.kind === 'dir' ? null : f.data;
   }
 
-  async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
+  // Paths written with flush (fsync), in order.
+  readonly flushedWrites: string[] = [];
+
+  async writeFile(path: string, data: string, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
     await Promise.resolve();
+    if (opts.flush === true) this.flushedWrites.push(path);
     this.file(path, data, 'file', opts.mode === undefined ? {} : { mode: opts.mode });
   }
 
