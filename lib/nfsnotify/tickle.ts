@@ -98,10 +98,10 @@ async function round(sys: System, log: Logger, binary: string, conns: readonly C
   while (left.length > 0) {
     const r = await sys.run(tickleArgv(binary), { input: tickleInput(left), timeoutMs: RUN_TIMEOUT_MS });
     if (r.exitCode === 0 && !r.timedOut) return failed;
-    const detail = r.timedOut ? 'timed out' : (r.stderr.trim().split('\n')[0] ?? `exit code ${String(r.exitCode)}`);
+    const detail = r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] || `exit code ${String(r.exitCode)}`;
     const at = r.timedOut ? undefined : failedIndex(r.stderr, left);
     if (at === undefined) {
-      log.warn(`tickle_tcp failed: ${detail || `exit code ${String(r.exitCode)}`}`);
+      log.warn(`tickle_tcp failed: ${detail}`);
       return failed + left.length;
     }
     log.warn(`tickle_tcp: ${detail}`);

@@ -54,7 +54,7 @@ export class ScriptedSystem implements System {
   programs = new Set<string>();
   // What localAddresses() reports.
   addresses: string[] = ['127.0.0.1', '::1'];
-  // Paths whose readDirect/writeDurable fail with this error code (EIO, EROFS...).
+  // Paths whose readDirect/writeDurable/writeFile fail with this error code (EIO, EROFS...).
   readonly ioErrors = new Map<string, string>();
   // Every writeDurable call, in order.
   readonly durableWrites: { path: string; direct: boolean }[] = [];
@@ -176,6 +176,7 @@ export class ScriptedSystem implements System {
 
   async writeFile(path: string, data: string, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
     await Promise.resolve();
+    this.#ioError(path);
     if (opts.flush === true) this.flushedWrites.push(path);
     this.file(path, data, 'file', opts.mode === undefined ? {} : { mode: opts.mode });
   }
