@@ -128,18 +128,20 @@ export function failedIndex(stderr: string, conns: readonly Conn[]): number | un
 }
 
 // What start leaves in HA_RSCTMP for monitor and stop: where the record goes, which addresses
-// are floating, and the connection lines written last (written again only when they change).
+// are floating, the connection lines written last (written again only when they change) and the
+// TCP activity fingerprint (tcpActivity) when the tables were last read.
 export interface TickleState {
   readonly record: string;
   readonly addresses: string[];
   readonly last?: string;
+  readonly activity?: string;
 }
 
 export function parseTickleState(text: string): TickleState | undefined {
   try {
     const v = JSON.parse(text) as Partial<TickleState>;
     if (typeof v.record !== 'string' || !Array.isArray(v.addresses) || !v.addresses.every((a) => typeof a === 'string')) return undefined;
-    return { record: v.record, addresses: v.addresses, ...(typeof v.last === 'string' ? { last: v.last } : {}) };
+    return { record: v.record, addresses: v.addresses, ...(typeof v.last === 'string' ? { last: v.last } : {}), ...(typeof v.activity === 'string' ? { activity: v.activity } : {}) };
   } catch {
     return undefined;
   }

@@ -9,7 +9,7 @@
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
-import { parseProcNetTcp, TCP_ESTABLISHED, type TcpRow } from '../util/proc-net-tcp.ts';
+import { parseProcNetTcp, TCP_ESTABLISHED, tcpActivity, type TcpRow } from '../util/proc-net-tcp.ts';
 import { connectionsOf, failedIndex, formatConn, parseRecord, parseTickleState, recordFile, serializeRecord, tickleArgv, tickleInput, type Conn, type TickleState } from './tickle-record.ts';
 
 // Upstream's agents find their helpers in $HA_BIN (ocf-directories: /usr/libexec/heartbeat).
@@ -50,6 +50,7 @@ export async function setUpRecording(sys: System, log: Logger, statePath: string
 }
 
 // monitor and stop: writes the record when the connections changed since it was last written.
+// The tables are read only when /proc/net/snmp shows TCP activity since the last look.
 export async function recordConnections(sys: System, log: Logger, statePath: string): Promise<void> {
   const text = sys.readProcFile(statePath);
   if (text === null) return;
@@ -58,15 +59,20 @@ export async function recordConnections(sys: System, log: Logger, statePath: str
     log.warn(`${statePath} is not a tickle state file: connections are not recorded until the next start`);
     return;
   }
+  const activity = tcpActivity(sys.readProcFile('/proc/net/snmp') ?? '');
+  if (activity !== undefined && activity === state.activity && state.last !== undefined) return;
   const { conns, dropped } = connectionsOf(establishedRows(sys), state.addresses);
   const body = conns.map(formatConn).join('\n');
-  if (body === state.last) return;
+  if (body === state.last) {
+    if (activity !== state.activity) await sys.writeFile(statePath, `${JSON.stringify({ ...state, activity })}\n`).catch(() => undefined);
+    return;
+  }
   try {
     if (dropped > 0) log.warn(`${String(dropped)} connection(s) beyond the first ${String(conns.length)} are not recorded for tickle ACKs`);
     const tmp = `${state.record}.new`;
     await sys.writeFile(tmp, serializeRecord(conns, { host: sys.hostname(), time: new Date(sys.now()).toISOString() }), { flush: true });
     await sys.rename(tmp, state.record);
-    await sys.writeFile(statePath, `${JSON.stringify({ ...state, last: body })}\n`);
+    await sys.writeFile(statePath, `${JSON.stringify({ ...state, last: body, activity })}\n`);
     log.debug(`${String(conns.length)} connection(s) recorded in ${state.record}`);
   } catch (e) {
     log.warn(`cannot record connections in ${state.record} (tickle ACKs after a failover need it): ${why(e)}`);

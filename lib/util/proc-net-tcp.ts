@@ -81,3 +81,21 @@ export function parseProcNetTcp(text: string, state?: number): TcpRow[] {
   }
   return rows;
 }
+
+// A fingerprint of the TCP activity of this network namespace from /proc/net/snmp (per namespace,
+// IPv4 and IPv6 together, read in microseconds where a table read walks the kernel's whole
+// connection hash, several milliseconds on a large-memory host): the connections ever opened
+// (ActiveOpens, PassiveOpens) and those established now (CurrEstab). While it is unchanged no
+// connection was opened and none was closed, so the established set is the same (a connection
+// that went on to CLOSE_WAIT still counts in CurrEstab). undefined when the file is unusable.
+export function tcpActivity(snmp: string): string | undefined {
+  const lines = snmp.split('\n').filter((l) => l.startsWith('Tcp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const pick = (n: string): string | undefined => {
+    const v = values[names.indexOf(n)];
+    return names.includes(n) && v !== undefined && /^[0-9]+$/.test(v) ? v : undefined;
+  };
+  const parts = ['ActiveOpens', 'PassiveOpens', 'CurrEstab'].map(pick);
+  return parts.every((p) => p !== undefined) ? parts.join(' ') : undefined;
+}

@@ -227,6 +227,36 @@ describe('recording (monitor, stop)', () => {
     expect(parseRecord(m.readProcFile(RECORD) ?? '')).toEqual({ conns: [c4], rejected: [] });
   });
 
+  it('the tables are read again only when /proc/net/snmp shows TCP activity', async () => {
+    const snmp = (active: number, passive: number, estab: number): string => `Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs\nTcp: 1 200 120000 -1 ${String(active)} ${String(passive)} 0 0 ${String(estab)} 100\n`;
+    const m = machine();
+    m.file('/proc/net/tcp', TCP);
+    m.file('/proc/net/tcp6', TCP6);
+    m.file('/proc/net/snmp', snmp(10, 5, 6));
+    await setUp(m);
+    await recordConnections(m, logger(m), STATEFILE);
+    expect(m.flushedWrites).toHaveLength(1);
+    // The tables change but the counters do not (cannot happen on a real kernel): not read.
+    m.file('/proc/net/tcp6', '');
+    await recordConnections(m, logger(m), STATEFILE);
+    expect(m.flushedWrites).toHaveLength(1);
+    // A connection closed: CurrEstab moved, the tables are read, the record rewritten.
+    m.file('/proc/net/snmp', snmp(10, 5, 5));
+    await recordConnections(m, logger(m), STATEFILE);
+    expect(m.flushedWrites).toHaveLength(2);
+    expect(parseRecord(m.readProcFile(RECORD) ?? '')).toEqual({ conns: [c4], rejected: [] });
+    // One opened and one closed: PassiveOpens moved.
+    m.file('/proc/net/tcp6', TCP6);
+    m.file('/proc/net/snmp', snmp(10, 6, 5));
+    await recordConnections(m, logger(m), STATEFILE);
+    expect(m.flushedWrites).toHaveLength(3);
+    // Activity that left our connections as they were (a client of another address): read, not written.
+    m.file('/proc/net/snmp', snmp(11, 6, 5));
+    await recordConnections(m, logger(m), STATEFILE);
+    expect(m.flushedWrites).toHaveLength(3);
+    expect(JSON.parse(m.readProcFile(STATEFILE) ?? '')).toMatchObject({ activity: '11 6 5' });
+  });
+
   it('nothing set up (tickle off, or no floating address): nothing read, nothing written', async () => {
     const m = machine();
     m.file('/proc/net/tcp', TCP);

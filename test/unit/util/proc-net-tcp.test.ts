@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeAddress, ipv6Text, parseProcNetTcp, TCP_ESTABLISHED } from '../../../lib/util/proc-net-tcp.ts';
+import { decodeAddress, ipv6Text, parseProcNetTcp, TCP_ESTABLISHED, tcpActivity } from '../../../lib/util/proc-net-tcp.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/proc-net');
 const tcp = readFileSync(join(FIX, 'tcp'), 'utf8');
@@ -84,5 +84,24 @@ describe('addresses', () => {
       const viaUrl = new URL(`http://[${hex.match(/.{4}/g)?.join(':') ?? ''}]/`).hostname.slice(1, -1);
       expect(ipv6Text(b)).toBe(viaUrl);
     }
+  });
+});
+
+describe('/proc/net/snmp', () => {
+  it('the TCP activity fingerprint: ActiveOpens PassiveOpens CurrEstab', () => {
+    const snmp = readFileSync(join(FIX, 'snmp'), 'utf8');
+    const tcpLines = snmp.split('\n').filter((l) => l.startsWith('Tcp:'));
+    const names = tcpLines[0]!.split(/\s+/);
+    const values = tcpLines[1]!.split(/\s+/);
+    const want = ['ActiveOpens', 'PassiveOpens', 'CurrEstab'].map((n) => values[names.indexOf(n)]).join(' ');
+    expect(tcpActivity(snmp)).toBe(want);
+    expect(want).toMatch(/^[0-9]+ [0-9]+ [0-9]+$/);
+  });
+
+  it('undefined when the Tcp lines are missing or odd', () => {
+    expect(tcpActivity('')).toBeUndefined();
+    expect(tcpActivity('Tcp: ActiveOpens PassiveOpens\nTcp: 1 2\n')).toBeUndefined();
+    expect(tcpActivity('Tcp: ActiveOpens PassiveOpens CurrEstab\nTcp: 1 x 3\n')).toBeUndefined();
+    expect(tcpActivity('Tcp: CurrEstab PassiveOpens ActiveOpens\nTcp: 3 2 1\n')).toBe('1 2 3');
   });
 });
