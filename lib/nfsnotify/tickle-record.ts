@@ -15,7 +15,7 @@
 // validated, re-printed form is ever handed on.
 
 import { isIPv4, isIPv6 } from '../util/ip.ts';
-import { TCP_ESTABLISHED, type TcpRow } from '../util/proc-net-tcp.ts';
+import { TCP_ESTABLISHED, type TcpRow } from '../host/tcp.ts';
 import { canonicalAddress } from './resolve.ts';
 
 export const RECORD_HEADER = '# nfsha nfsnotify connections 1';

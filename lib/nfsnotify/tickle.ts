@@ -9,7 +9,7 @@
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
-import { parseProcNetTcp, TCP_ESTABLISHED, tcpActivity, type TcpRow } from '../util/proc-net-tcp.ts';
+import { parseProcNetTcp, TCP_ESTABLISHED, tcpActivity, type TcpRow } from '../host/tcp.ts';
 import { connectionsOf, failedIndex, formatConn, parseRecord, parseTickleState, recordFile, serializeRecord, tickleArgv, tickleInput, type Conn, type TickleState } from './tickle-record.ts';
 
 // Upstream's agents find their helpers in $HA_BIN (ocf-directories: /usr/libexec/heartbeat).

@@ -1,13 +1,36 @@
 // The user-space daemons, started and stopped by the agent itself: rpcbind and rpc.statd in the
 // init-script mode, and everything in the direct mode (no systemd, no init script).
 
-import type { NfsConf } from '../nfs/nfsconf.ts';
+import type { NfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError } from '../ocf/codes.ts';
 import type { RunResult } from '../system/types.ts';
 import { readThreads, writeLockdPorts } from './host.ts';
 import { nfsdThreads, parseNfsdArgs } from './nfsd-args.ts';
-import { findProcs, fromPidFile, terminate, type Proc } from './procs.ts';
+import { findProcs as findAllProcs, fromPidFile, terminate, type Proc } from '../host/procs.ts';
+import type { Logger } from '../ocf/log.ts';
+import type { Deadline } from '../ocf/deadline.ts';
+import type { System } from '../system/types.ts';
 import { STATD_PIDFILE, type NfsCtx } from './types.ts';
+
+// The daemons of this machine view: processes in our mount namespace.
+export function findProcs(sys: System, programs: readonly string[]): Proc[] {
+  return findAllProcs(sys, programs, 'mnt');
+}
+
+// Stops processes with the host layer's escalation (TERM, then KILL, 4 s each at most), saying
+// what it does. true when all are gone.
+async function stopProcs(sys: System, deadline: Deadline, log: Logger, procs: readonly Proc[]): Promise<boolean> {
+  if (procs.length === 0) return true;
+  const what = [...new Set(procs.map((p) => p.comm))].join(', ');
+  log.info(`Stopping ${what} (pid ${procs.map((p) => p.pid).join(' ')})`);
+  const left = await terminate(sys, deadline, procs, {
+    termMs: 4000,
+    killMs: 4000,
+    beforeKill: (l) => log.warn(`${what} did not stop on SIGTERM, sending SIGKILL to ${l.map((p) => p.pid).join(' ')}`),
+  });
+  if (left.length > 0) log.err(`Failed to stop ${what}: pid ${left.map((p) => p.pid).join(' ')} still running`);
+  return left.length === 0;
+}
 
 // A command in a UTS namespace whose host name is the NFS server scope (nfs_server_scope), so
 // that nfsd takes it as its scope and the host keeps its name. The script is fixed; the scope
@@ -91,9 +114,9 @@ export function isOurSmNotify(p: Proc): boolean {
 export async function stopLocking(ctx: NfsCtx): Promise<boolean> {
   const { sys, deadline, log } = ctx;
   const notifiers = (findProcs(sys, ['sm-notify'])).filter(isOurSmNotify);
-  const a = await terminate(sys, deadline, log, notifiers);
+  const a = await stopProcs(sys, deadline, log, notifiers);
   const statd = findProcs(sys, ['rpc.statd']);
-  const b = await terminate(sys, deadline, log, statd);
+  const b = await stopProcs(sys, deadline, log, statd);
   await sys.remove(STATD_PIDFILE).catch(() => false);
   return a && b;
 }
@@ -177,7 +200,7 @@ export async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
     }
   }
   if (!(await waitThreadsGone(ctx))) problems.push({ reason: 'NFS server failed to stop: /proc/fs/nfsd/threads' });
-  if (!(await terminate(sys, deadline, log, findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
+  if (!(await stopProcs(sys, deadline, log, findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
   return problems;
 }
 

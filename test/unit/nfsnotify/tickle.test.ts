@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../../lib/ocf/deadline.ts';
 import { makeLogger, type Logger } from '../../../lib/ocf/log.ts';
 import { ScriptedSystem, type ExpectedCall } from '../../../lib/system/scripted.ts';
-import { parseProcNetTcp } from '../../../lib/util/proc-net-tcp.ts';
+import { parseProcNetTcp } from '../../../lib/host/tcp.ts';
 import { connectionsOf, MAX_CONNECTIONS, MAX_RECORD_BYTES, parseConnLine, parseRecord, RECORD_HEADER, serializeRecord, type Conn } from '../../../lib/nfsnotify/tickle-record.ts';
 import { recordConnections, ROUND_GAP_MS, setUpRecording, tickleRecorded, tickleTcpPath } from '../../../lib/nfsnotify/tickle.ts';
 

@@ -7,31 +7,20 @@
 // to tell a failed export from a state directory we read wrongly.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
-import type { Context, ParamSpecs } from '../ocf/define.ts';
-import type { RunResult } from '../system/types.ts';
+import type { RunResult, System } from '../system/types.ts';
 import { EXPORT_CACHE, cachedFsids } from './cache.ts';
+import type { ExportfsContext } from './params.ts';
 import { clientMatches, commandLineClient, normaliseSpec, reportedClient } from './clientspec.ts';
 import { canonicalFsid, effectiveFsid, exportArgv, exportOptions, fsidFor, fsidProblem, isIntegerFsid, unexportArgv } from './fsid.ts';
 import { joinLines, mergeRmtab, rmtabLinesFor } from './rmtab.ts';
-import { DEFAULT_STATE_DIR, NFS_CONF, NFS_CONF_D, stateDirFromConf } from './statedir.ts';
+import { exportStateDir, readNfsConf } from '../host/nfsconf.ts';
+import { stripTrailingSlashes } from '../host/paths.ts';
 import { fsidOption, parseEtab, parseExportfsListing, type ExportEntry } from './table.ts';
 
 export const UNLOCK_FILESYSTEM = '/proc/fs/nfsd/unlock_filesystem';
 export const NFSV4_LEASETIME = '/proc/fs/nfsd/nfsv4leasetime';
 // At most this many `exportfs -f` rounds (0.5 s apart) while the kernel cache still holds our fsids.
 export const CACHE_FLUSH_TRIES = 20;
-
-export interface ExportfsParams {
-  readonly clientspec: string;
-  readonly options: string;
-  readonly directory: string;
-  readonly fsid: string;
-  readonly unlock_on_stop: boolean;
-  readonly wait_for_leasetime_on_stop: boolean;
-  readonly rmtab_backup: string;
-}
-
-export type ExportfsContext = Pick<Context<ParamSpecs>, 'paramProblems' | 'env' | 'sys' | 'log' | 'deadline'> & { readonly params: ExportfsParams };
 
 interface Dir {
   path: string;
@@ -53,7 +42,7 @@ interface Setup {
 
 // Whitespace-separated directories, trailing slashes stripped, canonicalised when they exist.
 export function splitDirectories(directory: string): string[] {
-  return directory.split(/\s+/).filter((w) => w !== '').map((w) => w.replace(/\/+$/, '') || '/');
+  return directory.split(/\s+/).filter((w) => w !== '').map(stripTrailingSlashes);
 }
 
 async function resolveDir(ctx: ExportfsContext, given: string, action: string, fsid: string | undefined): Promise<Dir> {
@@ -104,21 +93,9 @@ function invalidEnvironment(ctx: ExportfsContext, problem: OcfError): OcfStatus 
   throw problem;
 }
 
-async function readNfsStateDir(ctx: ExportfsContext): Promise<string> {
-  const texts: string[] = [];
-  const main = await ctx.sys.readFileIfExists(NFS_CONF).catch(() => null);
-  if (main !== null) texts.push(main);
-  let names: string[] = [];
-  try {
-    names = (await ctx.sys.readdir(NFS_CONF_D)).filter((n) => n.endsWith('.conf')).sort();
-  } catch {
-    names = [];
-  }
-  for (const n of names) {
-    const t = await ctx.sys.readFileIfExists(`${NFS_CONF_D}/${n}`).catch(() => null);
-    if (t !== null) texts.push(t);
-  }
-  return stateDirFromConf(texts) ?? DEFAULT_STATE_DIR;
+// The state directory exportfs writes etab to, read from nfs.conf as nfs-utils reads it.
+export async function nfsStateDir(sys: System): Promise<string> {
+  return exportStateDir(await readNfsConf(sys));
 }
 
 // Parameters checked and directories resolved, or the status the action ends with.
@@ -137,7 +114,7 @@ async function prepare(ctx: ExportfsContext): Promise<Setup | OcfStatus> {
     dirs,
     spec: params.clientspec.trim(),
     stateFile: `${env.rsctmp}/${env.instance}`,
-    nfsStateDir: await readNfsStateDir(ctx),
+    nfsStateDir: await nfsStateDir(ctx.sys),
   };
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeAddress, ipv6Text, parseProcNetTcp, TCP_ESTABLISHED, tcpActivity } from '../../../lib/util/proc-net-tcp.ts';
+import { decodeAddress, ipv6Text, parseProcNetTcp, TCP_ESTABLISHED, tcpActivity } from '../../../lib/host/tcp.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/proc-net');
 const tcp = readFileSync(join(FIX, 'tcp'), 'utf8');
