@@ -117,6 +117,19 @@ const againstBase = base === undefined ? {} : { paths: { upstream: base } };
 const wrap = (dir: string): string[] => ['/usr/bin/nsenter', '-t', initOf(dir), '-m', '-u', '-n', '-p', '--'];
 const env = { OCF_RESOURCE_INSTANCE: INSTANCE, HA_LOGFACILITY: 'none' };
 
+// The recording cases: our monitor of a notified resource whose recording start set up.
+const recording = {
+  agent: 'nfsnotify',
+  action: 'monitor',
+  params: { source_host: VIP },
+  env: { ...env, OCF_RESKEY_CRM_meta_interval: '30000' },
+  setup: recordingUp,
+  teardown: nodeDown,
+  wrap,
+  expect: 0,
+  ...againstBase,
+} as const;
+
 export const cases: BenchCase[] = [
   {
     name: 'nfsnotify monitor (recurring, notified)',
@@ -131,30 +144,14 @@ export const cases: BenchCase[] = [
   },
   {
     // Steady state: the connections are those written last, nothing is written.
+    ...recording,
     name: `nfsnotify monitor (recording ${String(CONNS)} connections, unchanged)`,
-    agent: 'nfsnotify',
-    action: 'monitor',
-    params: { source_host: VIP },
-    env: { ...env, OCF_RESKEY_CRM_meta_interval: '30000' },
-    setup: recordingUp,
-    teardown: nodeDown,
-    wrap,
-    expect: 0,
-    ...againstBase,
   },
   {
     // Every run finds the connections changed and writes the record (temp file, fsync, rename).
+    ...recording,
     name: `nfsnotify monitor (recording ${String(CONNS)} connections, rewritten)`,
-    agent: 'nfsnotify',
-    action: 'monitor',
-    params: { source_host: VIP },
-    env: { ...env, OCF_RESKEY_CRM_meta_interval: '30000' },
-    setup: recordingUp,
-    teardown: nodeDown,
     before: (dir) => { tickleState(dir); },
-    wrap,
-    expect: 0,
-    ...againstBase,
   },
   {
     name: 'nfsnotify probe (not started)',
