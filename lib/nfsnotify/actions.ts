@@ -7,7 +7,7 @@
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import { detectStatdDir } from '../host/statd-dir.ts';
-import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './settings.ts';
+import { backupDir, isPrivateDir, ownerMarker, planNotification, smNotifyArgv } from './settings.ts';
 import { findProcs, readCmdline, readProc, type Proc } from '../host/procs.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
@@ -15,42 +15,13 @@ import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
 import { recordConnections, setUpRecording, tickleRecorded, tickleStatePath, tickleTcpPath } from './tickle.ts';
 import { recordFile } from './tickle-record.ts';
+import { validate } from './validate.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
 // The handlers' context, typed by the parameter spec (params.ts).
 type NotifyContext = NfsnotifyContext;
 
 export const STATD = 'rpc.statd';
-export const MAX_TICKLE_ROUNDS = 10;
-
-interface Config {
-  readonly binary: string;
-  readonly hosts: string[];
-  readonly args: string[];
-  readonly rounds: number;
-}
-
-// validate-all, and the first step of start and reload.
-export async function validate(ctx: NotifyContext): Promise<Config> {
-  const hosts = parseSourceHosts(ctx.params.source_host);
-  for (const h of hosts) {
-    const problem = sourceHostProblem(h);
-    if (problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, problem);
-  }
-  const args = parseNotifyArgs(ctx.params.notify_args);
-  if (args.problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, args.problem);
-  const rounds = ctx.params.tickle_rounds;
-  if (rounds === undefined || ctx.invalid.tickle_rounds !== undefined || rounds < 1 || rounds > MAX_TICKLE_ROUNDS) {
-    throw new OcfError(OCF.ERR_CONFIGURED, `tickle_rounds must be a whole number from 1 to ${String(MAX_TICKLE_ROUNDS)}, got '${ctx.invalid.tickle_rounds ?? ''}'`);
-  }
-  if (ctx.params.tickle && ctx.env.action === 'validate-all' && (await ctx.sys.which(tickleTcpPath(ctx.env.raw))) === null) {
-    ctx.log.warn(`tickle_tcp not found at ${tickleTcpPath(ctx.env.raw)} (resource-agents): start will send no tickle ACKs`);
-  }
-  const wanted = `${ctx.env.sbinDir}/sm-notify`;
-  const binary = (await ctx.sys.which(wanted)) ?? (await ctx.sys.which('sm-notify'));
-  if (binary === null) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${wanted}`);
-  return { binary, hosts, args: args.args, rounds };
-}
 
 function paths(ctx: NotifyContext): RecordPaths {
   return recordPaths(ctx.env.rsctmp, ctx.env.instance);

@@ -1,7 +1,7 @@
 // exportfs and nfsserver find the exports' state directory (etab, rmtab) through the one nfs.conf
 // reader: on layouts where a simpler reader goes wrong, both agents name the same directory.
 import { describe, expect, it } from 'vitest';
-import { nfsStateDir } from '../../../lib/exportfs/actions.ts';
+import { nfsStateDir } from '../../../lib/exportfs/validate.ts';
 import { exportsStateDir } from '../../../lib/nfsserver/host.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
