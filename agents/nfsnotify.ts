@@ -18,6 +18,9 @@ sm-notify with the floating address as source and name. Start it last in the NFS
 the exports and the floating IP, with nfsserver's nfs_no_notify=true: clients ignore a
 notification that does not come from the name they mounted.
 
+With tickle=true (the default), start first sends tickle ACKs to the clients' TCP connections
+recorded by the node that had the floating address, so that they reconnect at once.
+
 reload sends the notifications again.`,
   parameters: NFSNOTIFY_PARAMS,
   tools: NFSNOTIFY_TOOLS,

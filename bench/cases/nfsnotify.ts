@@ -80,7 +80,55 @@ function markNotified(dir: string): void {
 }
 
 const sandbox = (dir: string): number => Number(initOf(dir));
+// Recording for tickle ACKs (issue 15): as start leaves it when tickle=true, with CONNS client
+// connections to the floating address held by one process in the node (a server and its
+// clients, so the tables hold both sides: 2 × CONNS established rows, plus the listener).
+const CONNS = 64;
+const HOLDER = `
+const net = require('node:net');
+const srv = net.createServer((s) => s.on('error', () => {}));
+srv.listen({ host: '${VIP}', port: 2049 }, () => {
+  let n = 0;
+  for (let i = 0; i < ${String(CONNS)}; i++) net.connect({ host: '${VIP}', port: 2049 }, () => { if (++n === ${String(CONNS)}) require('node:fs').writeFileSync(process.argv[2], ''); });
+});`;
+const NODE = resolve(import.meta.dirname, '../../node_modules/.bin/node');
+
+function tickleState(dir: string, last?: string): void {
+  const d = join(dir, 'sbx/run/resource-agents', `nfsnotify_${INSTANCE}`);
+  writeFileSync(join(d, 'tickle.json'), `${JSON.stringify({ record: `/var/lib/nfs/nfsnotify_${INSTANCE}.connections`, addresses: [VIP], ...(last === undefined ? {} : { last }) })}\n`);
+}
+
+function recordingUp(dir: string): void {
+  nodeUp(dir);
+  markNotified(dir);
+  const ready = join(dir, 'conns.ready');
+  writeFileSync(join(dir, 'holder.js'), HOLDER);
+  inNode(dir, ['bash', '-c', `(setsid ${NODE} ${join(dir, 'holder.js')} ${ready} > /dev/null 2>&1 &)`]);
+  const until = Date.now() + 10000;
+  while (!existsSync(ready) && Date.now() < until) sleepMs(20);
+  if (!existsSync(ready)) throw new Error('the connections for the recording bench did not come up');
+  tickleState(dir);
+}
+
+// NFSHA_BENCH_BASE: an `nfsnotify` link to an earlier build, run in upstream's place in the
+// recording cases (our monitor with and without the recording, side by side).
+const base = process.env.NFSHA_BENCH_BASE;
+const againstBase = base === undefined ? {} : { paths: { upstream: base } };
+
 const env = { OCF_RESOURCE_INSTANCE: INSTANCE, HA_LOGFACILITY: 'none' };
+
+// The recording cases: our monitor of a notified resource whose recording start set up.
+const recording = {
+  agent: 'nfsnotify',
+  action: 'monitor',
+  params: { source_host: VIP },
+  env: { ...env, OCF_RESKEY_CRM_meta_interval: '30000' },
+  setup: recordingUp,
+  teardown: nodeDown,
+  sandbox,
+  expect: 0,
+  ...againstBase,
+} as const;
 
 export const cases: BenchCase[] = [
   {
@@ -93,6 +141,17 @@ export const cases: BenchCase[] = [
     teardown: nodeDown,
     sandbox,
     expect: 0,
+  },
+  {
+    // Steady state: the connections are those written last, nothing is written.
+    ...recording,
+    name: `nfsnotify monitor (recording ${String(CONNS)} connections, unchanged)`,
+  },
+  {
+    // Every run finds the connections changed and writes the record (temp file, fsync, rename).
+    ...recording,
+    name: `nfsnotify monitor (recording ${String(CONNS)} connections, rewritten)`,
+    before: (dir) => { tickleState(dir); },
   },
   {
     name: 'nfsnotify probe (not started)',

@@ -13,6 +13,8 @@ import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, s
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
+import { recordConnections, setUpRecording, tickleRecorded, tickleStatePath, tickleTcpPath } from './tickle.ts';
+import { recordFile } from './tickle-record.ts';
 import { validate } from './validate.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
@@ -34,6 +36,7 @@ export async function monitor(ctx: NotifyContext): Promise<OcfStatus> {
   }
   const st = rec.pid > 0 ? readProc(ctx.sys, rec.pid) : undefined;
   if (st !== undefined && st.comm === STATD && (rec.startTime === undefined || rec.startTime === st.startTime)) {
+    await recordConnections(ctx.sys, ctx.log, tickleStatePath(paths(ctx).dir));
     ctx.log.outcome(`clients notified for rpc.statd ${String(rec.pid)}, which still runs`);
     return OCF.SUCCESS;
   }
@@ -67,6 +70,8 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   log.debug(`rpc.statd is pid ${String(statd.pid)}`);
   if (!force && sameStatd(current, statd)) {
     log.info(`notifications already sent for rpc.statd ${String(statd.pid)}`);
+    // The recording set up for this statd goes on (stop leaves its state in HA_RSCTMP).
+    if (!ctx.params.tickle) await setUpRecording(sys, log, tickleStatePath(p.dir), undefined);
     return OCF.SUCCESS;
   }
   const renotify = sameStatd(current ?? (await readRecord(sys, p, 'prev')), statd);
@@ -97,6 +102,12 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     if (step.keepState) await copyState(sys, sd.dir, step.dir);
   }
 
+  const floating = [...checked.values()].map((c) => c.address);
+  await setUpRecording(sys, log, tickleStatePath(p.dir), ctx.params.tickle ? { statdDir: sd.dir, instance: env.instance, addresses: floating } : undefined);
+  if (!force && ctx.params.tickle) {
+    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
+    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
+  }
   await writeRecord(sys, p, statd);
   log.info(`PID file (pid:${String(statd.pid)} at ${p.pidFile}) created for rpc.statd.`);
   for (const step of plan) {
@@ -131,6 +142,8 @@ export async function reload(ctx: NotifyContext): Promise<OcfStatus> {
 export async function stop(ctx: NotifyContext): Promise<OcfStatus> {
   const { sys, log, env } = ctx;
   const p = paths(ctx);
+  // The floating address is still up (nfsnotify stops first): the last look at its connections.
+  await recordConnections(sys, log, tickleStatePath(p.dir));
   await endOwnSmNotify(sys, log, ctx.deadline, ownerMarker(env.instance), 'stop');
   for (const dir of await readPrivateList(sys, p)) {
     const parent = dir.slice(0, dir.lastIndexOf('/'));

@@ -5,4 +5,6 @@ import { defineTools } from '../ocf/define.ts';
 
 export const NFSNOTIFY_TOOLS = defineTools({
   'sm-notify': { path: '/usr/sbin/sm-notify', need: 'requires' },
+  // Tickle ACKs at start (tickle=true); without it start warns and notifies as before.
+  tickle_tcp: { path: '/usr/libexec/heartbeat/tickle_tcp', need: 'recommends' },
 });

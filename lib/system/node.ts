@@ -28,7 +28,7 @@ const cbfs = {
   readdir: (p: string) => settle<string[]>((cb) => { readdir(p, cb); }),
   readFile: (p: string) => settle<string>((cb) => { readFile(p, 'utf8', cb); }),
   readBytes: (p: string) => settle<Buffer>((cb) => { readFile(p, cb); }),
-  writeFile: (p: string, data: string | Uint8Array, mode: number | undefined) => settle<undefined>((cb) => { writeFile(p, data, { mode }, (e) => { cb(e, undefined); }); }),
+  writeFile: (p: string, data: string | Uint8Array, mode: number | undefined, flush = false) => settle<undefined>((cb) => { writeFile(p, data, { mode, flush }, (e) => { cb(e, undefined); }); }),
   appendFile: (p: string, data: string) => settle<undefined>((cb) => { appendFile(p, data, (e) => { cb(e, undefined); }); }),
   access: (p: string, mode: number) => settle<undefined>((cb) => { access(p, mode, (e) => { cb(e, undefined); }); }),
   rm: (p: string) => settle<undefined>((cb) => { rm(p, (e) => { cb(e, undefined); }); }),
@@ -218,8 +218,8 @@ export class NodeSystem implements System {
     }
   }
 
-  async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
-    await cbfs.writeFile(path, data, opts.mode);
+  async writeFile(path: string, data: string, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
+    await cbfs.writeFile(path, data, opts.mode, opts.flush);
   }
 
   async appendFile(path: string, data: string): Promise<void> {

@@ -76,7 +76,7 @@ export class ScriptedSystem implements System {
   programs = new Set<string>();
   // What localAddresses() reports.
   addresses: string[] = ['127.0.0.1', '::1'];
-  // Paths whose readDirect/writeDurable fail with this error code (EIO, EROFS...).
+  // Paths whose readDirect/writeDurable/writeFile fail with this error code (EIO, EROFS...).
   readonly ioErrors = new Map<string, string>();
   // Every writeDurable call, in order.
   readonly durableWrites: { path: string; direct: boolean }[] = [];
@@ -218,8 +218,13 @@ export class ScriptedSystem implements System {
     return f === undefined || f.kind === 'dir' ? null : f.data;
   }
 
-  async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
+  // Paths written with flush (fsync), in order.
+  readonly flushedWrites: string[] = [];
+
+  async writeFile(path: string, data: string, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
     await Promise.resolve();
+    this.#ioError(path);
+    if (opts.flush === true) this.flushedWrites.push(path);
     this.file(path, data, 'file', opts.mode === undefined ? {} : { mode: opts.mode });
   }
 

@@ -54,7 +54,8 @@ export interface System {
   readFile(path: string): Promise<string>;
   // null when the file does not exist.
   readFileIfExists(path: string): Promise<string | null>;
-  writeFile(path: string, data: string, opts?: { mode?: number }): Promise<void>;
+  // flush: fsync the file before returning (data another node reads after a crash).
+  writeFile(path: string, data: string, opts?: { mode?: number; flush?: boolean }): Promise<void>;
   appendFile(path: string, data: string): Promise<void>;
   // Synchronous append, for log sinks that must not be lost when the process exits.
   appendFileSync(path: string, data: string): void;

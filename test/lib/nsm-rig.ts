@@ -31,7 +31,7 @@ export interface RunResult {
   stderr: string;
 }
 
-function must(argv: string[]): void {
+export function must(argv: string[]): void {
   const r = spawnSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8', env: { PATH } });
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr || String(r.status)}`);
 }
@@ -87,6 +87,36 @@ export class NsmNode {
   }
 }
 
+// Starts a node's sandbox inside its network namespace (hostname, /etc/hosts from `hostsFile`)
+// and records the init of its PID namespace, through which exec() enters it.
+export function startNode(node: NsmNode, hostsFile: string): void {
+  mkdirSync(node.dir, { recursive: true });
+  chmodSync(node.dir, 0o755);
+  const ready = join(node.dir, 'ready');
+  const script = `hostname ${node.hostname}; cp ${hostsFile} /etc/hosts; : > ${ready}; while :; do sleep 3600 & wait $!; done`;
+  // ip netns exec execs bash, which execs unshare: the pid we get is unshare's; its only child
+  // is the init of the node's PID namespace.
+  node.holder = spawn('ip', ['netns', 'exec', node.netns, 'bash', SANDBOX, '--uts', join(node.dir, 'sbx'), '--', 'bash', '-c', script], { detached: true, stdio: 'ignore', env: { PATH } });
+  const pid = node.holder.pid ?? 0;
+  const until = Date.now() + 10000;
+  while (Date.now() < until) {
+    const children = join('/proc', String(pid), 'task', String(pid), 'children');
+    const child = existsSync(children) ? readFileSync(children, 'utf8').trim().split(/\s+/)[0] : undefined;
+    if (child !== undefined && child !== '' && existsSync(ready)) {
+      node.init = Number(child);
+      return;
+    }
+    sleepMs(20);
+  }
+  throw new Error(`${node.name}: the node did not come up`);
+}
+
+// Ends a node: its PID namespace's init (the kernel then kills everything in it) and the holder.
+export function stopNode(node: NsmNode): void {
+  if (node.init > 0) spawnSync('kill', ['-KILL', String(node.init)]);
+  if (node.holder?.pid !== undefined) spawnSync('kill', ['-KILL', String(node.holder.pid)]);
+}
+
 export class NsmRig {
   readonly id: string;
   readonly server: NsmNode;
@@ -123,36 +153,11 @@ export class NsmRig {
       must(['ip', '-n', ns, 'link', 'set', ifc, 'up']);
     }
     writeFileSync(join(this.dir, 'hosts'), HOSTS);
-    for (const node of [this.server, this.client]) this.#start(node);
-  }
-
-  #start(node: NsmNode): void {
-    mkdirSync(node.dir, { recursive: true });
-    chmodSync(node.dir, 0o755);
-    const ready = join(node.dir, 'ready');
-    const script = `hostname ${node.hostname}; cp ${join(this.dir, 'hosts')} /etc/hosts; : > ${ready}; while :; do sleep 3600 & wait $!; done`;
-    // ip netns exec execs bash, which execs unshare: the pid we get is unshare's; its only child
-    // is the init of the node's PID namespace.
-    node.holder = spawn('ip', ['netns', 'exec', node.netns, 'bash', SANDBOX, '--uts', join(node.dir, 'sbx'), '--', 'bash', '-c', script], { detached: true, stdio: 'ignore', env: { PATH } });
-    const pid = node.holder.pid ?? 0;
-    const until = Date.now() + 10000;
-    while (Date.now() < until) {
-      const children = join('/proc', String(pid), 'task', String(pid), 'children');
-      const child = existsSync(children) ? readFileSync(children, 'utf8').trim().split(/\s+/)[0] : undefined;
-      if (child !== undefined && child !== '' && existsSync(ready)) {
-        node.init = Number(child);
-        return;
-      }
-      sleepMs(20);
-    }
-    throw new Error(`${node.name}: the node did not come up`);
+    for (const node of [this.server, this.client]) startNode(node, join(this.dir, 'hosts'));
   }
 
   down(): void {
-    for (const node of [this.server, this.client]) {
-      if (node.init > 0) spawnSync('kill', ['-KILL', String(node.init)]);
-      if (node.holder?.pid !== undefined) spawnSync('kill', ['-KILL', String(node.holder.pid)]);
-    }
+    for (const node of [this.server, this.client]) stopNode(node);
     for (const ns of this.#netns) spawnSync('ip', ['netns', 'del', ns], { env: { PATH } });
   }
 }

@@ -59,7 +59,7 @@ export const ADDITIONS: Record<string, readonly string[]> = {
   Filesystem: [],
   nfsserver: ['nfsv4_lease_time', 'nfsv4_grace_time'],
   exportfs: [],
-  nfsnotify: [],
+  nfsnotify: ['tickle', 'tickle_rounds'],
 };
 
 const missing = existsSync(UPSTREAM) ? undefined : 'Debian resource-agents is not installed';

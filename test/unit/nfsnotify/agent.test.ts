@@ -416,3 +416,96 @@ describe('validate-all', () => {
     expect((await act(m, 'validate-all', {}, { HA_SBIN_DIR: '/opt/sbin' })).code).toBe(OCF.SUCCESS);
   });
 });
+
+describe('tickle ACKs (issue 15)', () => {
+  const TICKLE = '/usr/libexec/heartbeat/tickle_tcp';
+  const CONNS = '/var/lib/nfs/nfsnotify_n1.connections';
+  // The floating address's connection of a client, and one of the node's own address.
+  const TCP = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: C87AA8C0:0801 157AA8C0:0367 01 00000000:00000000 00:00000000 00000000     0        0 35341 2 00000000598a7114 20 0 0 10 -1',
+    '   1: 0B7AA8C0:0801 167AA8C0:0368 01 00000000:00000000 00:00000000 00000000     0        0 35342 2 00000000598a7114 20 0 0 10 -1',
+    '   2: C87AA8C0:0801 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 35338 1 0000000060231fe8 100 0 0 10 0',
+    '',
+  ].join('\n');
+  const RECORDED = '# nfsha nfsnotify connections 1\n192.168.122.200:2049 192.168.122.21:871\n192.168.122.201:2049 192.168.122.22:872\n';
+  const tickleCall: ExpectedCall = { argv: [TICKLE, '-n', '1'], check: (o) => { expect(o.input).toBe('192.168.122.200:2049 192.168.122.21:871\n'); } };
+
+  it('start: three rounds of tickle_tcp for the recorded connections of source_host, then sm-notify; monitor records', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    m.expect(getentHosts('192.168.122.200', 'nfshost'), tickleCall, tickleCall, tickleCall, smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    const r = await act(m, 'start', VIP);
+    expect(r.code).toBe(OCF.SUCCESS);
+    expect(r.err).toContain('tickle ACKs sent to 1 recorded connection(s) in 3 round(s)');
+    expect(JSON.parse(m.text(`${STATE}/tickle.json`) ?? '')).toEqual({ record: CONNS, addresses: ['192.168.122.200'] });
+    // The first monitor writes this node's connections of the floating address.
+    m.file('/proc/net/tcp', TCP);
+    expect((await act(m, 'monitor')).code).toBe(OCF.SUCCESS);
+    expect(m.text(CONNS)?.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['192.168.122.200:2049 192.168.122.21:871', '']);
+    // stop records too, while the address is still up.
+    m.file('/proc/net/tcp', TCP.replace('157AA8C0:0367', '157AA8C0:0369'));
+    expect((await act(m, 'stop')).code).toBe(OCF.SUCCESS);
+    expect(m.text(CONNS)).toContain('192.168.122.200:2049 192.168.122.21:873\n');
+  });
+
+  it('tickle_rounds sets the rounds; reload never tickles', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    m.expect(getentHosts('192.168.122.200', 'nfshost'), tickleCall, smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    expect((await act(m, 'start', { ...VIP, tickle_rounds: '1' })).code).toBe(OCF.SUCCESS);
+    m.expect(getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-n', '-v', '192.168.122.200', '-P', '/var/lib/nfs/nfsnotify_n1_192.168.122.200']));
+    expect((await act(m, 'reload', VIP)).code).toBe(OCF.SUCCESS);
+  });
+
+  it('tickle=false: no tickle_tcp, nothing recorded', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    m.expect(getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    expect((await act(m, 'start', { ...VIP, tickle: 'false' })).code).toBe(OCF.SUCCESS);
+    expect(m.files.has(`${STATE}/tickle.json`)).toBe(false);
+    m.file('/proc/net/tcp', TCP);
+    expect((await act(m, 'monitor')).code).toBe(OCF.SUCCESS);
+    expect(m.text(CONNS)).toBe(RECORDED);
+  });
+
+  it('no tickle_tcp, or no record: a warning, and start notifies as before', async () => {
+    const m = withStatd();
+    m.file(CONNS, RECORDED);
+    await started(m);
+    expect(m.stderr).toContain(`WARNING: tickle_tcp not found at ${TICKLE}`);
+    const n = withStatd();
+    n.programs.add(TICKLE);
+    await started(n);
+    expect(n.stderr).toContain(`WARNING: no connection record ${CONNS}`);
+  });
+
+  it('without source_host there is no floating address: nothing tickled or recorded', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    m.expect(smNotify(m, ['-f', '-P', '/var/lib/nfs']));
+    const r = await act(m, 'start');
+    expect(r.code).toBe(OCF.SUCCESS);
+    expect(r.err).toContain('no source_host: no floating address whose connections could be tickled');
+    expect(m.files.has(`${STATE}/tickle.json`)).toBe(false);
+  });
+
+  it('validate-all: tickle_rounds from 1 to 10 (6 otherwise); a missing tickle_tcp is a warning', async () => {
+    for (const bad of ['0', '11', 'abc', '']) {
+      expect(await act(new Machine(), 'validate-all', { tickle_rounds: bad })).toMatchObject({ code: OCF.ERR_CONFIGURED, reason: `tickle_rounds must be a whole number from 1 to 10, got '${bad}'` });
+    }
+    const r = await act(new Machine(), 'validate-all', { tickle_rounds: '10' });
+    expect(r.code).toBe(OCF.SUCCESS);
+    expect(r.err).toContain(`WARNING: tickle_tcp not found at ${TICKLE} (resource-agents): start will send no tickle ACKs`);
+    const m = new Machine();
+    m.programs.add('/opt/ha/tickle_tcp');
+    const ok = await act(m, 'validate-all', {}, { HA_BIN: '/opt/ha' });
+    expect(ok.code).toBe(OCF.SUCCESS);
+    expect(ok.err).not.toContain('tickle_tcp');
+    expect((await act(new Machine(), 'validate-all', { tickle: 'no' })).err).not.toContain('tickle_tcp');
+  });
+});
