@@ -5,6 +5,7 @@ import type { AnyAgent } from '../ocf/define.ts';
 import { roffEscape } from '../ocf/manpage.ts';
 import { TOOL_HELP, paragraphs } from './help.ts';
 import { TOOL_NAMES } from './names.ts';
+import { RULES } from './check/rules.ts';
 
 export function frontEndManPage(agents: readonly AnyAgent[], opts: { version: string; date?: string | undefined }): string {
   const date = opts.date !== undefined && /^[0-9]+$/.test(opts.date) ? new Date(Number(opts.date) * 1000) : new Date();
@@ -35,6 +36,10 @@ export function frontEndManPage(agents: readonly AnyAgent[], opts: { version: st
     for (const p of paragraphs(h.description)) out.push('.PP', roffEscape(p));
     out.push('.PP', 'Options:');
     for (const [flag, text] of h.options) out.push('.TP', `\\fB${roffEscape(flag)}\\fR`, roffEscape(text));
+    if (t.name === 'check') {
+      out.push('.PP', 'Rules (the ids are stable: scripts and \\fB\\-\\-ignore\\fR use them):');
+      for (const r of RULES) out.push('.TP', `\\fB${roffEscape(r.id)}\\fR (${r.severity})`, roffEscape(r.summary));
+    }
     out.push('.PP', 'Exit status:');
     for (const [code, text] of h.exit) out.push('.TP', `\\fB${code}\\fR`, roffEscape(text));
   }
