@@ -149,8 +149,18 @@ function groupAdd(stack: Stack, p: Primitive, where: string): string | undefined
   return `pcs resource group add ${stack.group} ${p.id}${where === '' ? '' : ` ${where}`}`;
 }
 
-function orderCmd(first: Primitive, then: Primitive): string {
-  return `pcs constraint order start ${ref(first)} then start ${ref(then)}`;
+// Adds a Mandatory order; a weaker pairwise order between the same two goes first (pcs refuses
+// a duplicate).
+function orderCmd(cib: Cib, first: Primitive, then: Primitive): string {
+  const weak = cib.orders.filter((o) => !o.withSets && o.sets[0]?.resources[0] === ref(first) && o.sets[1]?.resources[0] === ref(then));
+  return [...weak.map((o) => `pcs constraint delete ${o.id}`), `pcs constraint order start ${ref(first)} then start ${ref(then)}`].join('\n');
+}
+
+// Adds an INFINITY colocation, replacing a weaker pairwise one between the same two.
+function colocationCmd(cib: Cib, rsc: Primitive, withRsc: Primitive): string {
+  const pair = new Set([ref(rsc), ref(withRsc)]);
+  const weak = cib.colocations.filter((c) => !c.withSets && c.score !== -Infinity && pair.has(c.sets[0]?.resources[0] ?? '') && pair.has(c.sets[1]?.resources[0] ?? ''));
+  return [...weak.map((c) => `pcs constraint delete ${c.id}`), `pcs constraint colocation add ${ref(rsc)} with ${ref(withRsc)} INFINITY`].join('\n');
 }
 
 // The last of these primitives in the stack's group, for --after.
@@ -214,9 +224,10 @@ class Checker {
       const starts = this.startsBefore(fs, server);
       const stops = this.rel.stopsBefore(server.id, fs.id);
       if (starts && stops) continue;
-      const what = !starts ? `does not start before ${server.id}` : `starts before ${server.id} but does not stop after it (the order is not symmetrical)`;
-      this.add('order-fs-before-server', [fs.id, server.id], `${fs.id} ${why} but ${what}: its unmount can hang on NFSv4 leases, or the daemons start without their data`,
-        [groupAdd(stack, fs, `--before ${server.id}`) ?? orderCmd(fs, server)]);
+      const what = !starts ? `it does not start before ${server.id}` : `it stops before ${server.id} does (the order is not symmetrical)`;
+      // Where only the stop is missing, the stop order alone (a second start order would be a duplicate).
+      const fix = groupAdd(stack, fs, `--before ${server.id}`) ?? (starts ? `pcs constraint order stop ${ref(server)} then stop ${ref(fs)} symmetrical=false` : orderCmd(this.d.cib, fs, server));
+      this.add('order-fs-before-server', [fs.id, server.id], `${fs.id} ${why}, but ${what}: the daemons can start without their data, or the unmount hang on NFSv4 leases`, [fix]);
     }
   }
 
@@ -224,7 +235,7 @@ class Checker {
     for (const e of stack.exports) {
       if (this.startsBefore(stack.server, e)) continue;
       this.add('order-server-before-exports', [e.id, stack.server.id], `${e.id} does not start after ${stack.server.id}: it is exported before the NFS daemons run`,
-        [groupAdd(stack, e, `--after ${stack.server.id}`) ?? orderCmd(stack.server, e)]);
+        [groupAdd(stack, e, `--after ${stack.server.id}`) ?? orderCmd(this.d.cib, stack.server, e)]);
     }
   }
 
@@ -250,8 +261,9 @@ class Checker {
       const blocked = stack.portblocks.some((p) => action(p) === 'block' && this.startsBefore(p, ip));
       const unblock = stack.portblocks.find((p) => action(p) === 'unblock');
       const moved = blocked && unblock !== undefined ? unblock : ip;
-      const fix = inGroup ? [groupAdd(stack, moved, `--after ${last.id}`)] : early.map((e) => orderCmd(e, moved));
-      this.add('order-exports-before-ip', [ip.id, ...early.map((e) => e.id)], `${ip.id} does not start after ${early.map((e) => e.id).join(', ')}: clients can reach the server before their exports are back (stale file handles)`, fix);
+      const fix = inGroup ? [groupAdd(stack, moved, `--after ${last.id}`)] : early.map((e) => orderCmd(this.d.cib, e, moved));
+      const guard = blocked && unblock !== undefined ? ` (nor does the portblock unblock ${unblock.id}, which would keep the NFS port closed until then)` : '';
+      this.add('order-exports-before-ip', [ip.id, ...early.map((e) => e.id)], `${ip.id} does not start after ${early.map((e) => e.id).join(', ')}${guard}: clients can reach the server before their exports are back (stale file handles)`, fix);
     }
   }
 
@@ -261,7 +273,7 @@ class Checker {
       if (early.length === 0) continue;
       const last = lastInGroup(this.d, stack, [...stack.ips, ...stack.exports]);
       const inGroup = last !== undefined && early.every((e) => e.group === stack.group);
-      const fix = inGroup ? [groupAdd(stack, n, `--after ${last.id}`)] : early.map((p) => orderCmd(p, n));
+      const fix = inGroup ? [groupAdd(stack, n, `--after ${last.id}`)] : early.map((p) => orderCmd(this.d.cib, p, n));
       this.add('order-ip-before-notify', [n.id, ...early.map((p) => p.id)], `${n.id} does not start after ${early.map((p) => p.id).join(', ')}: clients are told to reclaim their locks before the server can be reached at its floating address`, fix);
     }
   }
@@ -272,7 +284,7 @@ class Checker {
       if (this.rel.together(m.id, server.id)) continue;
       const role = roleOf(m);
       const where = role === 'filesystem' ? `--before ${server.id}` : role === 'export' ? `--after ${server.id}` : '';
-      const fix = (role !== 'portblock' ? groupAdd(stack, m, where) : undefined) ?? `pcs constraint colocation add ${ref(m)} with ${ref(server)} INFINITY`;
+      const fix = (role !== 'portblock' ? groupAdd(stack, m, where) : undefined) ?? colocationCmd(this.d.cib, m, server);
       this.add('colocation', [m.id, server.id], `${m.id} can run on another node than ${server.id}: it has no INFINITY colocation with it (a group or a colocation constraint)`, [fix]);
     }
   }
@@ -310,7 +322,7 @@ class Checker {
       if (varlib.some(before)) return;
       if (varlib.length > 0) {
         this.add('infodir-on-stack-fs', [server.id, ...varlib.map((f) => f.id)], `the NFS state is on ${varlib.map((f) => f.id).join(', ')} (/var/lib/nfs), which does not start before ${server.id}`,
-          varlib.map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(f, server)));
+          varlib.map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(this.d.cib, f, server)));
         return;
       }
       const spare = stack.filesystems.find((f) => { const d = dirOf(f); return d !== undefined && !stack.exports.some((e) => { const ed = dirOf(e); return ed !== undefined && (isOn(ed, d) || isOn(d, ed)); }); });
@@ -323,13 +335,13 @@ class Checker {
     if (on.some(before)) return;
     if (on.length > 0) {
       this.add('infodir-on-stack-fs', [server.id, ...on.map((f) => f.id)], `nfs_shared_infodir ${info} is on ${on.map((f) => f.id).join(', ')}, which does not start before ${server.id}: the daemons would start on the mount point's empty directory`,
-        on.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(f, server)));
+        on.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(this.d.cib, f, server)));
       return;
     }
     const untied = this.untiedHolders(stack, info);
     const hint = untied.length > 0 ? ` (${untied.map((f) => f.id).join(', ')} mounts it but is not tied to the stack)` : '';
     this.add('infodir-on-stack-fs', [server.id, ...untied.map((f) => f.id)], `nfs_shared_infodir ${info} is not on a Filesystem of the stack${hint}: the NFS state is not on shared storage that moves with the server`,
-      untied.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(f, server)));
+      untied.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${server.id}`) ?? orderCmd(this.d.cib, f, server)));
   }
 
   exportOnStackFs(stack: Stack): void {
@@ -340,7 +352,7 @@ class Checker {
       const untied = this.untiedHolders(stack, dir);
       const hint = untied.length > 0 ? ` (${untied.map((f) => f.id).join(', ')} mounts it but is not tied to the stack)` : '';
       this.add('export-on-stack-fs', [e.id, ...untied.map((f) => f.id)], `${e.id} exports ${dir}, which is not on a Filesystem of the stack${hint}: after a failover the other node exports its own, different directory`,
-        untied.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${stack.server.id}`) ?? orderCmd(f, stack.server)));
+        untied.slice(0, 1).map((f) => groupAdd(stack, f, `--before ${stack.server.id}`) ?? orderCmd(this.d.cib, f, stack.server)));
     }
   }
 
