@@ -16,7 +16,7 @@ async function run(args: string[], sys = new ScriptedSystem(), env: Record<strin
 
 describe('nfsha check: input', () => {
   it('reads a file', async () => {
-    const { code, sys } = await run(['/tmp/cib.xml'], new ScriptedSystem().file('/tmp/cib.xml', GOOD));
+    const { code, sys } = await run(['/srv/cib.xml'], new ScriptedSystem().file('/srv/cib.xml', GOOD));
     expect(code).toBe(1);
     expect(sys.stdout).toMatch(/^ERROR +infodir-on-stack-fs +srv {2}nfs_shared_infodir \/srv\/info is not on a Filesystem of the stack/m);
   });
