@@ -27,6 +27,9 @@ nfsha() { "$NFSHA_BIN" "$@"; }
   run nfsha check --help
   assert_success
   assert_line '  nfsha check [--format text|json] [--ignore RULE[,RULE]...] [FILE | -]'
+  run --separate-stderr nfsha chek
+  assert_failure 2
+  assert_equal "$stderr" "nfsha: unknown agent or tool 'chek'; agents: Filesystem, nfsserver, exportfs, nfsnotify; tools: check, doctor, plan"
 }
 
 @test "the seed's literal example reports fsid-unique and exits 1" {
