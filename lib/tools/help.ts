@@ -1,6 +1,8 @@
 // The tools' documentation, one source for `nfsha <tool> --help` and the man page nfsha(8)
 // (tools/gen-docs.ts).
 
+import { paragraphs } from '../ocf/manpage.ts';
+
 export interface ToolHelp {
   readonly synopsis: readonly string[];
   // Paragraphs separated by blank lines.
@@ -67,10 +69,6 @@ function wrap(text: string, width: number, indent: string): string[] {
   }
   if (line !== '') lines.push(indent + line);
   return lines;
-}
-
-export function paragraphs(text: string): string[] {
-  return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
 }
 
 export function toolUsage(name: string): string {

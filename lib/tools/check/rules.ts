@@ -445,7 +445,7 @@ class Checker {
   }
 
   fsidUnique(): void {
-    // Groups of stacks that can share a node: one server per node is separate rule, but exports
+    // Stacks that can share a node: one server per node is a rule of its own, but their exports
     // of such stacks can meet in one kernel export table.
     const stacks = this.d.stacks;
     const reported = new Set<string>();
