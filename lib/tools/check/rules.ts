@@ -395,7 +395,9 @@ class Checker {
       const addr = stack.ips.map(ipAddress).find((a) => a !== undefined && a.trim() !== '');
       const provider = server.provider === '' ? 'nfsha' : server.provider;
       const create = `pcs resource create ${stack.group ?? server.id}-notify ocf:${provider}:nfsnotify${addr === undefined ? '' : ` source_host=${addr}`}${stack.group === undefined ? '' : ` --group ${stack.group}`}`;
-      this.add('missing-notify', [server.id], `the stack of ${server.id} has no nfsnotify: NFSv3 clients are not told to reclaim their locks after a failover`, [create]);
+      // nfsnotify then takes over the notifications: the server must not send its own (no-notify).
+      const quiet = isTrue(server.params.get('nfs_no_notify')) ? undefined : `pcs resource update ${server.id} nfs_no_notify=true`;
+      this.add('missing-notify', [server.id], `the stack of ${server.id} has no nfsnotify: NFSv3 clients are not told to reclaim their locks after a failover`, [create, quiet]);
     }
     if (stack.ips.length === 0 && !isClonedServer(stack)) {
       this.add('missing-ip', [server.id], `the stack of ${server.id} has no floating IP (IPaddr2 or a cloud IP agent): clients mount a node's own address and cannot follow a failover`);

@@ -66,6 +66,8 @@ const CASES: Record<string, { errors: string[]; warn?: string[]; noWarn?: string
   'no-monitor': { errors: [], warn: ['no-monitor'] },
   'leasetime-on-stop': { errors: [], warn: ['outdated-parameter'] },
   'almost-leasetime-off': { errors: [], noWarn: ['outdated-parameter'] },
+  'nfsha-order-ip-before-export': { errors: ['order-exports-before-ip'], warn: [] },
+  'nfsha-no-notify': { errors: ['no-notify'], warn: [] },
 };
 
 describe('nfsha check on pcs-made CIBs', () => {
