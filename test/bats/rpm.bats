@@ -20,7 +20,7 @@ setup_file() {
 @test "the RPM's file list is the agents, the admin link, the man pages and the docs" {
   run bash -c "rpm -qlp '$RPM' | grep -v '^/usr/share/doc/' | grep -v '^/usr/share/licenses/'"
   assert_success
-  local want=(/usr/lib/ocf /usr/lib/ocf/resource.d /usr/lib/ocf/resource.d/nfsha /usr/sbin/nfsha)
+  local want=(/usr/lib/ocf /usr/lib/ocf/resource.d /usr/lib/ocf/resource.d/nfsha /usr/sbin/nfsha /usr/share/man/man8/nfsha.8)
   for a in $AGENTS; do want+=("/usr/lib/ocf/resource.d/nfsha/$a" "/usr/share/man/man7/ocf_nfsha_$a.7"); done
   assert_output "$(printf '%s\n' "${want[@]}" | LC_ALL=C sort)"
   run bash -c "rpm -qlp '$RPM' | grep -c '^/usr/share/doc/nfsha-agents-[^/]*/\(README.md\|compat.md\)$'"
