@@ -173,10 +173,14 @@ export async function systemdScope(ctx: NfsCtx, mode: SystemdMode, scope: string
       const cat = await sys.run(['systemctl', 'cat', 'nfs-server.service']);
       await sys.mkdirp(SCOPE_DROPIN.slice(0, SCOPE_DROPIN.lastIndexOf('/')), 0o755);
       await sys.writeFile(SCOPE_DROPIN, scopeDropin(cat.stdout), { mode: 0o644 });
+      // Exactly 0644 whatever the umask Pacemaker gave us (systemd warns on every reload about
+      // a world-inaccessible drop-in).
+      await sys.chmod(SCOPE_DROPIN, 0o644);
       changed = true;
     }
     await sys.mkdirp(SCOPE_ENV_FILE.slice(0, SCOPE_ENV_FILE.lastIndexOf('/')), 0o755);
     await sys.writeFile(SCOPE_ENV_FILE, `NFS_SERVER_SCOPE=${scope}\n`, { mode: 0o644 });
+    await sys.chmod(SCOPE_ENV_FILE, 0o644);
   } else {
     changed = await sys.remove(SCOPE_DROPIN).catch(() => false);
     await sys.remove(SCOPE_ENV_FILE).catch(() => false);
