@@ -9,10 +9,16 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { sleep } from './guest.ts';
 
+// plain: guest/lab-init is PID 1 (no systemd, no udev), the lab starts the services.
+// systemd: systemd-sysv is PID 1, the services run from their own units (Debian 12 as installed).
+export type Flavour = 'plain' | 'systemd';
+export const FLAVOURS: Flavour[] = ['plain', 'systemd'];
+
 export interface BootFiles {
   kernel: string;
   initrd: string;
   image: string;
+  flavour: Flavour;
 }
 
 export interface MachineDef {
@@ -97,7 +103,7 @@ export class Lab {
       '-name', m.name, '-nodefaults', '-accel', 'tcg,tb-size=256', '-cpu', 'max', '-smp', '1',
       '-m', String(m.memMb), '-no-reboot',
       '-kernel', this.boot.kernel, '-initrd', this.boot.initrd,
-      '-append', `console=ttyS0 quiet panic=-1 root=/dev/vda init=/sbin/lab-init lab.host=${m.name} lab.ip=${m.ip}/24`,
+      '-append', `console=ttyS0 quiet panic=-1 root=/dev/vda init=${this.boot.flavour === 'systemd' ? '/sbin/init' : '/sbin/lab-init'} lab.host=${m.name} lab.ip=${m.ip}/24`,
       // Explicit PCI slots: the root disk must stay vda whatever else is attached.
       '-drive', `file=${this.boot.image},format=raw,if=none,id=root,snapshot=on`,
       '-device', 'virtio-blk-pci,drive=root,addr=0x4',
