@@ -76,6 +76,16 @@ export class Run {
   // systemd flavour: the NFS units active at boot on each node, before the cluster started anything.
   private unitBaseline: Record<string, Map<string, string>> = {};
 
+  // Upstream defects this project documents (docs/compat/), by check name: a failure of
+  // upstream's agents there is shown as KNOWN. Only where upstream runs unmodified (systemd
+  // flavour; the plain flavour's workaround avoids them).
+  private known(check: string): string | undefined {
+    if (this.provider !== 'heartbeat' || this.flavour !== 'systemd') return undefined;
+    const statdDir = 'nfsnotify: statd directory hard-coded to /var/lib/nfs/statd, Debian\'s monitor list is in /var/lib/nfs (docs/compat/nfsnotify.md)';
+    if (/^NFSv3 lock reclaimed|^NFSv3 reclaim follows nfsnotify|^the notification came from the floating address/.test(check)) return statdDir;
+    return undefined;
+  }
+
   private node(name: string): Guest {
     return name === 'node1' ? this.g.node1 : this.g.node2;
   }
@@ -300,10 +310,10 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     this.rec.check(sc, `group started on ${f.to}`, f.groupStarted !== undefined, f.groupStarted ? `${fmtS(f.groupStarted - f.t0)} after ${f.t0Label}` : '');
     const v3 = f.lock.v3;
     const ns = f.notifyStart;
-    this.rec.check(sc, `NFSv3 lock reclaimed on ${f.to}`, v3 !== undefined, v3 ? `${fmtS(v3 - f.t0)} after ${f.t0Label}` : `not within ${RECLAIM_TIMEOUT / 1000} s`);
+    this.rec.check(sc, `NFSv3 lock reclaimed on ${f.to}`, v3 !== undefined, v3 ? `${fmtS(v3 - f.t0)} after ${f.t0Label}` : `not within ${RECLAIM_TIMEOUT / 1000} s`, this.known('NFSv3 lock reclaimed'));
     if (v3 !== undefined && ns !== undefined) {
       // Proof that nfsnotify's notification caused the reclaim (not the client's own retry later).
-      this.rec.check(sc, 'NFSv3 reclaim follows nfsnotify start within 15 s', v3 >= ns && v3 - ns <= 15_000, `${fmtS(v3 - ns)} after nfsnotify start`);
+      this.rec.check(sc, 'NFSv3 reclaim follows nfsnotify start within 15 s', v3 >= ns && v3 - ns <= 15_000, `${fmtS(v3 - ns)} after nfsnotify start`, this.known('NFSv3 reclaim follows nfsnotify'));
     }
     const v4 = f.lock.v4;
     const nfsd = f.starts.find((s) => s.rsc === 'nfsserver');
@@ -316,7 +326,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       const first = this.log.find('notify', ns);
       this.rec.check(sc, 'no SM_NOTIFY reached the client before nfsnotify started', early.length === 0,
         early.length ? early.map((e) => `from ${e.src} at ${fmtS(e.t - f.t0)}`).join(', ') : `${this.log.all('notify', f.t0).length} after it`);
-      this.rec.check(sc, 'the notification came from the floating address', first?.src === VIP, first ? `from ${first.src}, ${fmtS(first.t - ns)} after nfsnotify start` : 'none seen by the client');
+      this.rec.check(sc, 'the notification came from the floating address', first?.src === VIP, first ? `from ${first.src}, ${fmtS(first.t - ns)} after nfsnotify start` : 'none seen by the client', this.known('the notification came from the floating address'));
     }
     for (const t of client.TAGS) {
       const a = f.lastWriteBefore[t];

@@ -5,7 +5,8 @@
 // is recorded there (after checking the command line) even if the driver itself dies.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './guest.ts';
 
@@ -122,6 +123,29 @@ export class Lab {
     rmSync(this.pidFile(m.name), { force: true });
     const r = spawnSync('qemu-system-x86_64', args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`qemu ${m.name}: ${r.stderr || r.error?.message}`);
+    this.prioritize(m.name);
+  }
+
+  // The emulated CPUs come first on a shared machine: a daemonized qemu is a session of its
+  // own, and with the kernel's autogroups (sched_autogroup_enabled) a session's nice value, not
+  // its processes', decides its share against other sessions — so `nice` on the other work of
+  // the machine does not help the lab. The qemu's autogroup and the process get LAB_NICE
+  // (default -10; empty: leave them). Starved guests miss Pacemaker's IPC checks (pacemakerd
+  // kills and respawns its daemons) and corosync's token.
+  private prioritize(name: string): void {
+    const nice = process.env.LAB_NICE ?? '-10';
+    const pid = this.pid(name);
+    if (nice === '' || pid === undefined || !/^-?\d+$/.test(nice)) return;
+    try {
+      writeFileSync(`/proc/${pid}/autogroup`, nice);
+    } catch {
+      // no autogroups in this kernel
+    }
+    try {
+      os.setPriority(pid, Number(nice));
+    } catch {
+      // not allowed: the lab runs at normal priority
+    }
   }
 
   pid(name: string): number | undefined {
