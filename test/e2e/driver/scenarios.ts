@@ -117,6 +117,7 @@ export class Run {
         await fn();
       } catch (e) {
         const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        if (e instanceof Error && e.message.includes('\n')) this.rec.log(`${name}: ${e.message}`);
         this.rec.check(name, 'scenario ran to its end', false, msg);
         this.result.aborted = `${name}: ${msg}`;
         break;
