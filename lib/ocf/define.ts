@@ -20,9 +20,29 @@ export interface ParamSpec {
   readonly metaDefault?: string;
   readonly required?: boolean;
   readonly unique?: boolean;
+  // An empty value means the default too (upstream `${X:-default}` semantics).
+  readonly emptyIsDefault?: boolean;
+  // Values the agent accepts (checked on the text as given, when set and not empty); a value
+  // that does not match is listed in Context.invalid for the agent to report in its own words.
+  readonly pattern?: RegExp;
 }
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+// A program an agent runs, with the file the RPM names for it: `requires` when an action fails
+// without it, `recommends` when only some setups need it, `system` when whatever makes it needed
+// brings it (systemctl where systemd runs the machine): no package dependency.
+export interface ToolSpec {
+  readonly path: string;
+  readonly need: 'requires' | 'recommends' | 'system';
+}
+
+export type ToolSpecs = Readonly<Record<string, ToolSpec>>;
+
+// Identity helper for an agent's tool list (lib/<agent>/tools.ts), keeping the literal names.
+export function defineTools<const T extends ToolSpecs>(tools: T): T {
+  return tools;
+}
 
 // The typed parameters a handler sees: strings, booleans (ocf_is_true), integers (undefined when empty).
 export type Params<S extends ParamSpecs> = {
@@ -35,8 +55,8 @@ export type Params<S extends ParamSpecs> = {
 
 export interface Context<S extends ParamSpecs> {
   readonly params: Params<S>;
-  // The parameter values as given (undefined when unset), for messages and exact upstream checks.
-  readonly raw: Readonly<Record<keyof S & string, string | undefined>>;
+  // The text of parameters given with a value their spec's `pattern` rejects.
+  readonly invalid: Readonly<Partial<Record<keyof S & string, string>>>;
   // Problems found while parsing parameters (bad integer, missing required): the agent decides
   // per action what they mean (ocf-rarun style policy lives in the agent, not here).
   readonly paramProblems: readonly string[];
@@ -45,8 +65,6 @@ export interface Context<S extends ParamSpecs> {
   readonly log: Logger;
   readonly deadline: Deadline;
 }
-
-export type Handler<S extends ParamSpecs> = (ctx: Context<S>) => Promise<OcfStatus> | OcfStatus;
 
 // Actions as advertised in meta-data. `advertise: false` handles an action without listing it
 // (status, usage-like aliases).
@@ -66,6 +84,8 @@ export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
   readonly shortdesc: string;
   readonly longdesc: string;
   readonly parameters: S;
+  // The programs its actions need (rpm/nfsha-agents.spec is checked against these).
+  readonly tools: ToolSpecs;
   // In the order meta-data lists them. `meta-data` is answered by the runtime itself; list it
   // with `run: builtin` so that its timeout and place in the list are declared here too.
   readonly actions: Readonly<Record<string, ActionSpec<S>>>;
@@ -74,6 +94,12 @@ export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
 // Placeholder handler for actions the runtime answers itself (meta-data).
 export function builtin(): never {
   throw new Error('builtin action reached a handler');
+}
+
+// Identity helper for an agent's parameter spec (lib/<agent>/params.ts): keeps the literal
+// types, so that Params<S> and Context<S> are derived from the one declaration.
+export function defineParams<const S extends ParamSpecs>(specs: S): S {
+  return specs;
 }
 
 // Identity helper that keeps the literal parameter types for Params<S>.

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { unmountList } from '../../../lib/filesystem/actions.ts';
 import { MIN_ROUND_MS } from '../../../lib/filesystem/unmount.ts';
-import { readMounts } from '../../../lib/filesystem/mountinfo.ts';
+import { readMounts } from '../../../lib/host/mounts.ts';
 import { asMachine, FsMachine, runFs } from './fake.ts';
 
 const LOOP = '/dev/loop0';
@@ -245,7 +245,7 @@ describe('unmountList', () => {
   it('skips other mounts of the device for bind resources and non-block types', async () => {
     const m = machine();
     m.mount({ mountPoint: '/srv/other', source: LOOP, fstype: 'ext4', majmin: '7:0' });
-    const mounts = await readMounts(m);
+    const mounts = readMounts(m);
     expect(unmountList(mounts, '/mnt/a', true)).toEqual(['/srv/other', '/mnt/a']);
     expect(unmountList(mounts, '/mnt/a', false)).toEqual(['/mnt/a']);
   });

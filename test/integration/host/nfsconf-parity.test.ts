@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nfsConfGet, readNfsConf } from '../../../lib/nfs/nfsconf.ts';
+import { nfsConfGet, readNfsConf } from '../../../lib/host/nfsconf.ts';
 import { NodeSystem } from '../../../lib/system/node.ts';
 import { scratch } from '../../lib/sandbox.ts';
 
@@ -27,6 +27,8 @@ const CASES: Record<string, { main: string; dropins?: Record<string, string>; ex
   include: { main: '[statd]\ninclude = inc.conf\n', extra: { 'inc.conf': 'state-directory-path=/included\n[mountd]\nport=1\n' } },
   includeThenOverride: { main: '[statd]\ninclude=-inc.conf\nstate-directory-path=/after\n', extra: { 'inc.conf': 'state-directory-path=/included\n' } },
   otherSection: { main: '[sm-notify]\nstate-directory-path=/wrong\n' },
+  emptyLater: { main: '[statd]\nstate-directory-path=/main\n', dropins: { 'z.conf': '[statd]\nstate-directory-path=\n' } },
+  emptyOnly: { main: '[statd]\nstate-directory-path=\n' },
 };
 
 describe.skipIf(!haveNfsconf)('nfs.conf reading matches nfs-utils (nfsconf --get)', () => {
