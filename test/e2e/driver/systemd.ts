@@ -51,7 +51,7 @@ done
 p=$(cat /run/rpc.statd.pid 2>/dev/null)
 nn=
 if [ -n "$p" ] && [ -r /proc/$p/environ ]; then
-  e=$(tr '\0' ' ' < /proc/$p/environ); c=$(tr '\0' ' ' < /proc/$p/cmdline)
+  e=$(tr '\\0' ' ' < /proc/$p/environ); c=$(tr '\\0' ' ' < /proc/$p/cmdline)
   case " $e " in *' RPC_STATD_NO_NOTIFY=1 '*) nn="$nn env:RPC_STATD_NO_NOTIFY=1" ;; esac
   case " $c " in *' --no-notify '*|*' -L '*) nn="$nn arg:--no-notify" ;; esac
 fi
@@ -64,7 +64,7 @@ echo "scopeenv $(cat /run/sysconfig/nfs-server-scope 2>/dev/null)"
 awk '{for (i = 7; i < NF && $i != "-"; i++); t = $(i + 1)} $5 == "/var/lib/nfs" {b = $1} $5 == "/var/lib/nfs/rpc_pipefs" && t == "rpc_pipefs" {p = $2} END {print "pipefs " (b != "" && p == b ? "onbind" : "no")}' /proc/self/mountinfo
 echo "varlibnfs $(awk '$2 == "/var/lib/nfs" {s = $1} END {print s}' /proc/mounts)"
 [ -f /var/lib/nfs/nfsdcld/main.sqlite ] && echo "clddb yes"
-echo "tracking $(dmesg | grep -E 'NFSD: .*(client tracking|nfsdcld)' | tail -1 | sed 's/^\[[^]]*\] //')"
+echo "tracking $(dmesg | grep -E 'NFSD: .*(client tracking|nfsdcld)' | tail -1 | sed 's/^\\[[^]]*] //')"
 `;
 
 export function parseFacts(out: string): SystemdFacts {
