@@ -130,6 +130,9 @@ async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopProblem[
     if (p !== undefined) problems.push(p);
   }
   if (!ctx.params.nfsv4_only && (await systemctl(ctx, 'stop', mode.lockUnit)).exitCode !== 0) problems.push({ reason: 'Failed to stop NFS locking daemons' });
+  // nfs-server.service pulled in proc-fs-nfsd.mount (Requires=): a stopped server leaves no unit
+  // of its own active (seen in the VM lab's systemd guests).
+  await systemctl(ctx, 'stop', 'proc-fs-nfsd.mount');
   if (pipefsMounted(ctx)) {
     await systemctl(ctx, 'stop', 'rpc-gssd');
     ctx.log.info('Stop: rpc-gssd');

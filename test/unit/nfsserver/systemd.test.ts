@@ -52,6 +52,7 @@ function unitsDown(m: Machine, idmapdStays = false): ExpectedCall[] {
     sc('stop', 'nfsdcld.service'),
     sc('status', 'nfsdcld.service', { exitCode: 3 }),
     sc('stop', 'rpc-statd.service'),
+    sc('stop', 'proc-fs-nfsd.mount'),
   ];
 }
 
