@@ -130,6 +130,9 @@ async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopProblem[
     if (p !== undefined) problems.push(p);
   }
   if (!ctx.params.nfsv4_only && (await systemctl(ctx, 'stop', mode.lockUnit)).exitCode !== 0) problems.push({ reason: 'Failed to stop NFS locking daemons' });
+  // nfs-server.service pulled in proc-fs-nfsd.mount (Requires=): a stopped server leaves no unit
+  // of its own active (seen in the VM lab's systemd guests).
+  await systemctl(ctx, 'stop', 'proc-fs-nfsd.mount');
   if (pipefsMounted(ctx)) {
     await systemctl(ctx, 'stop', 'rpc-gssd');
     ctx.log.info('Stop: rpc-gssd');
@@ -172,10 +175,14 @@ async function systemdScope(ctx: NfsCtx, mode: SystemdMode, scope: string): Prom
       const cat = await sys.run(['systemctl', 'cat', 'nfs-server.service']);
       await sys.mkdirp(SCOPE_DROPIN.slice(0, SCOPE_DROPIN.lastIndexOf('/')), 0o755);
       await sys.writeFile(SCOPE_DROPIN, scopeDropin(cat.stdout), { mode: 0o644 });
+      // Exactly 0644 whatever the umask Pacemaker gave us (systemd warns on every reload about
+      // a world-inaccessible drop-in).
+      await sys.chmod(SCOPE_DROPIN, 0o644);
       changed = true;
     }
     await sys.mkdirp(SCOPE_ENV_FILE.slice(0, SCOPE_ENV_FILE.lastIndexOf('/')), 0o755);
     await sys.writeFile(SCOPE_ENV_FILE, `NFS_SERVER_SCOPE=${scope}\n`, { mode: 0o644 });
+    await sys.chmod(SCOPE_ENV_FILE, 0o644);
   } else {
     changed = await sys.remove(SCOPE_DROPIN).catch(() => false);
     await sys.remove(SCOPE_ENV_FILE).catch(() => false);

@@ -9,7 +9,12 @@
 # A second run with unchanged inputs rebuilds nothing. Older entries of each kind are removed,
 # so the cache holds one generation.
 #
-# Usage: build.sh [--agents DIR]   prints "KEY=VALUE" lines (KERNEL, INITRD, IMAGE, KVER) on stdout.
+# Usage: build.sh [--flavour plain|systemd] [--agents DIR]
+#   prints "KEY=VALUE" lines (KERNEL, INITRD, IMAGE, KVER) on stdout.
+#   --flavour plain (default): no systemd; guest/lab-init is PID 1 and the lab starts the services.
+#   --flavour systemd: systemd-sysv is PID 1 (/sbin/init), services run from their own units,
+#   nfs-server.service disabled at boot (the cluster owns it); guest/lab-setup names the machine.
+#   Each flavour has its own rootfs and image in the cache (rootfs-<flavour>-<key>).
 #   --agents DIR: a staging root containing usr/libexec/nfsha-agents/nfsha (make stage), or the
 #   path of the nfsha binary itself; its content is part of the image key.
 # Environment: LAB_CACHE (default <repo>/.cache/lab), LAB_SUITE (default: this machine's suite).
@@ -19,9 +24,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${LAB_CACHE:-$ROOT/.cache/lab}
 AGENTS=""
+FLAVOUR=plain
 while [ $# -gt 0 ]; do
   case "$1" in
     --agents) AGENTS=$2; shift 2 ;;
+    --flavour) FLAVOUR=$2; shift 2 ;;
     *) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +38,7 @@ hash_of() { sha256sum | cut -c1-16; }
 # Keep only $2 among the cache entries matching the glob $1.
 prune() { local keep=$2 e; for e in $1; do [ -e "$e" ] && [ "$e" != "$keep" ] && rm -rf --one-file-system "$e"; done; return 0; }
 
+case "$FLAVOUR" in plain|systemd) ;; *) echo "build.sh: unknown flavour $FLAVOUR (plain, systemd)" >&2; exit 2 ;; esac
 BUILT=()
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.build.lock"
@@ -39,6 +47,8 @@ flock 9
 # Guest packages. python3 runs the lab's command agent; tcpdump is for looking at NSM/NLM traffic.
 PACKAGES=(nfs-kernel-server nfs-common rpcbind pacemaker pacemaker-cli-utils corosync resource-agents
           util-linux psmisc iproute2 e2fsprogs kmod procps netbase python3 iputils-arping tcpdump)
+# systemd flavour: systemd as PID 1 and the D-Bus a distribution node has.
+if [ "$FLAVOUR" = systemd ]; then PACKAGES+=(systemd-sysv dbus); fi
 SUITE=${LAB_SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")}
 
 # ---- kernel -------------------------------------------------------------------------------
@@ -95,8 +105,8 @@ fi
 prune "$CACHE/initrd-*.gz" "$INITRD"
 
 # ---- rootfs -------------------------------------------------------------------------------
-RKEY=$( { echo "v1 $SUITE ${PACKAGES[*]}"; echo "$KDIR"; cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | hash_of)
-RDIR=$CACHE/rootfs-$RKEY
+RKEY=$( { echo "v1 $FLAVOUR $SUITE ${PACKAGES[*]}"; echo "$KDIR"; cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | hash_of)
+RDIR=$CACHE/rootfs-$FLAVOUR-$RKEY
 if [ ! -f "$RDIR.done" ]; then
   BUILT+=(rootfs)
   log "rootfs: mmdebstrap $SUITE (${#PACKAGES[@]} packages)"
@@ -110,11 +120,11 @@ if [ ! -f "$RDIR.done" ]; then
     "$SUITE" "$RDIR" >&2
   mkdir -p "$RDIR/lib/modules"
   cp -a "$KDIR/root/lib/modules/$KVER" "$RDIR/lib/modules/"
-  # The guests run no systemd and no udev: nothing should try to start them.
+  # plain: no systemd, no udev. systemd: an empty machine-id makes each boot generate its own.
   rm -f "$RDIR/etc/machine-id"; : > "$RDIR/etc/machine-id"
   touch "$RDIR.done"
 fi
-for e in "$CACHE"/rootfs-*; do case "$e" in "$RDIR"|"$RDIR.done") ;; *) rm -rf --one-file-system "$e" ;; esac; done
+for e in "$CACHE"/rootfs-"$FLAVOUR"-*; do case "$e" in "$RDIR"|"$RDIR.done") ;; *) rm -rf --one-file-system "$e" ;; esac; done
 
 # ---- agents (ours) ------------------------------------------------------------------------
 NFSHA_BIN=""
@@ -127,8 +137,8 @@ AKEY=none
 [ -n "$NFSHA_BIN" ] && AKEY=$(sha256sum < "$NFSHA_BIN" | cut -c1-16)
 
 # ---- image --------------------------------------------------------------------------------
-GKEY=$( { echo "$RKEY $AKEY"; cat "$HERE"/guest/lab-init "$HERE"/guest/lab-agent; } | hash_of)
-IMAGE=$CACHE/root-$GKEY.img
+GKEY=$( { echo "$RKEY $AKEY"; cat "$HERE"/build.sh "$HERE"/guest/lab-init "$HERE"/guest/lab-agent "$HERE"/guest/lab-setup "$HERE"/guest/*.service; } | hash_of)
+IMAGE=$CACHE/root-$FLAVOUR-$GKEY.img
 if [ ! -f "$IMAGE" ]; then
   log "image (agents: ${NFSHA_BIN:-none})"
   BUILT+=(image)
@@ -137,6 +147,26 @@ if [ ! -f "$IMAGE" ]; then
   cp -al "$RDIR" "$T/tree"
   install -D -m 0755 "$HERE/guest/lab-init" "$T/tree/sbin/lab-init"
   install -D -m 0755 "$HERE/guest/lab-agent" "$T/tree/usr/local/sbin/lab-agent"
+  install -D -m 0755 "$HERE/guest/lab-setup" "$T/tree/usr/local/sbin/lab-setup"
+  if [ "$FLAVOUR" = systemd ]; then
+    # The tree is hard-linked to the cache: only new files and new directory entries here.
+    W=$T/tree/etc/systemd/system
+    for u in lab-setup lab-agent; do
+      install -D -m 0644 "$HERE/guest/$u.service" "$W/$u.service"
+      mkdir -p "$W/multi-user.target.wants"; ln -sf "../$u.service" "$W/multi-user.target.wants/$u.service"
+    done
+    # The cluster owns the NFS server; corosync and Pacemaker start once the lab has written
+    # their configuration (systemctl start pacemaker); no login prompt on the console.
+    for u in nfs-server corosync pacemaker logd; do rm -f "$W"/*.wants/$u.service; done
+    # Nor the periodic jobs of a workstation (apt, fstrim, e2scrub), nor cluster-glue's logd
+    # (Pacemaker and the agents log to their files and the journal without it): they would only
+    # steal the emulated CPU.
+    for u in serial-getty@ttyS0.service getty@tty1.service apt-daily.timer apt-daily-upgrade.timer \
+             dpkg-db-backup.timer e2scrub_all.timer fstrim.timer e2scrub_reap.service logd.service; do
+      ln -sf /dev/null "$W/$u"
+    done
+    mkdir -p "$T/tree/var/log/cluster"
+  fi
   if [ -n "$NFSHA_BIN" ]; then
     install -D -m 0755 "$NFSHA_BIN" "$T/tree/usr/libexec/nfsha-agents/nfsha"
     mkdir -p "$T/tree/usr/lib/ocf/resource.d/nfsha"
@@ -151,11 +181,12 @@ if [ ! -f "$IMAGE" ]; then
   mv "$T/root.img" "$IMAGE"
   rm -rf --one-file-system "$T"
 fi
-prune "$CACHE/root-*.img" "$IMAGE"
+prune "$CACHE/root-$FLAVOUR-*.img" "$IMAGE"
 
 echo "KERNEL=$KERNEL"
 echo "INITRD=$INITRD"
 echo "IMAGE=$IMAGE"
 echo "KVER=$KVER"
+echo "FLAVOUR=$FLAVOUR"
 echo "NFSHA=$([ -n "$NFSHA_BIN" ] && echo yes || echo no)"
 if [ ${#BUILT[@]} = 0 ]; then echo "BUILT=cached"; else IFS=,; echo "BUILT=built:${BUILT[*]}"; fi

@@ -2,7 +2,8 @@
 # The VM lab: the seed's HA NFS failover, end to end, with real kernel NFS, a real two-node
 # corosync/Pacemaker cluster and a client holding locks. See test/e2e/README.md.
 #
-#   lab.sh [--providers heartbeat,nfsha] [--agents PATH] [--keep]   build (cached), run, report
+#   lab.sh [--flavour plain|systemd|all] [--providers heartbeat,nfsha] [--agents PATH] [--keep]
+#                                build (cached), run, report
 #   lab.sh deps                  install the host packages the lab needs (Debian)
 #   lab.sh sh HOST 'script'      run a script in a VM of a lab left running with --keep
 #   lab.sh clean                 stop a kept or interrupted lab (VMs, namespace, run files)
@@ -14,7 +15,9 @@
 # Environment: LAB_OUT (default build/lab: report, logs), LAB_CACHE (default .cache/lab: images),
 # LAB_TIMEOUT (default 3600: seconds after which the scenarios are stopped and the lab removed),
 # LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50), LAB_TRACE=1 (our agents write
-# OCF_TRACE_RA traces, collected as logs/<provider>/<node>-trace_ra.log).
+# OCF_TRACE_RA traces, collected as logs/<flavour>/<provider>/<node>-trace_ra.log), LAB_FLAVOUR
+# (default all: plain and systemd), LAB_NICE (default -10: the qemu processes' nice value and
+# that of their autogroups, see driver/vm.ts; empty: unchanged).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -65,17 +68,24 @@ case "${1:-}" in
 esac
 
 PROVIDERS=heartbeat,nfsha
+FLAVOURS=${LAB_FLAVOUR:-all}
 AGENTS=""
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --providers) PROVIDERS=$2; shift 2 ;;
+    --flavour) FLAVOURS=$2; shift 2 ;;
     --agents) AGENTS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
 
+case "$FLAVOURS" in
+  all) FLAVOURS=plain,systemd ;;
+  plain|systemd|plain,systemd|systemd,plain) ;;
+  *) die "unknown flavour $FLAVOURS (plain, systemd, all)" ;;
+esac
 [ "$(id -u)" = 0 ] || die "must run as root (network namespace, taps, qemu)"
 missing=()
 for c in "${HOST_COMMANDS[@]}"; do command -v "$c" >/dev/null || missing+=("$c"); done
@@ -116,10 +126,18 @@ if [ -z "$AGENTS" ] && [ -x "$ROOT/dist/nfsha" ]; then AGENTS=$ROOT/dist/nfsha; 
 t0=$(now_ms)
 BUILD_ARGS=()
 [ -n "$AGENTS" ] && BUILD_ARGS=(--agents "$AGENTS")
-BUILD_OUT=$(bash "$HERE/build.sh" "${BUILD_ARGS[@]}")
-eval "$(grep -E '^(KERNEL|INITRD|IMAGE|KVER|NFSHA|BUILT)=' <<< "$BUILD_OUT")"
+IMAGES=()
+BUILT_ALL=()
+for fl in ${FLAVOURS//,/ }; do
+  BUILD_OUT=$(bash "$HERE/build.sh" --flavour "$fl" "${BUILD_ARGS[@]}")
+  eval "$(grep -E '^(KERNEL|INITRD|IMAGE|KVER|NFSHA|BUILT)=' <<< "$BUILD_OUT")"
+  IMAGES+=(--image "$fl=$IMAGE")
+  BUILT_ALL+=("$fl ${BUILT:-}")
+  echo "lab.sh: $fl image ready (${BUILT:-}) — kernel $KVER, image $(basename "$IMAGE")"
+done
+BUILT=$(IFS=';'; echo "${BUILT_ALL[*]}")
 BUILD_MS=$(( $(now_ms) - t0 ))
-echo "lab.sh: images ready in $((BUILD_MS / 1000)) s (${BUILT:-}) — kernel $KVER, image $(basename "$IMAGE")"
+echo "lab.sh: images ready in $((BUILD_MS / 1000)) s"
 
 # ---- network: a bridge that exists only inside this namespace ----
 NS=nfshalab-$$
@@ -138,7 +156,7 @@ done
 # In the background, so that INT/TERM reach the traps at once (bash defers them during a
 # foreground child); the driver is stopped by its PID in on_exit.
 ip netns exec "$NS" "$NODE" "$HERE/driver/main.ts" --out "$OUT" --run "$RUN" \
-  --kernel "$KERNEL" --initrd "$INITRD" --image "$IMAGE" --providers "$PROVIDERS" \
+  --kernel "$KERNEL" --initrd "$INITRD" "${IMAGES[@]}" --providers "$PROVIDERS" \
   --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" $([ "$KEEP" = 1 ] && echo --keep) &
 DRIVER=$!
 # A bound for the whole run, whatever hangs: the driver is stopped (it writes what it measured).

@@ -6,6 +6,7 @@
 import { VIP_NAME } from './cib.ts';
 import type { EventLog } from './events.ts';
 import type { Guest } from './guests.ts';
+import type { Flavour } from './vm.ts';
 
 // LAB_MOUNT_OPTS adds client mount options (e.g. timeo=50) to both mounts; the default is the
 // seed's command line (only vers=), so the client's own retransmission timing is the default's.
@@ -17,15 +18,29 @@ export const MOUNTS = {
 export type Tag = keyof typeof MOUNTS;
 export const TAGS: Tag[] = ['v3', 'v4'];
 
-export async function prepare(c: Guest): Promise<void> {
+// statd listens on a fixed port, so that every SM_NOTIFY a server sends can be seen arriving.
+export const STATD_PORT = 662;
+
+export async function prepare(c: Guest, flavour: Flavour): Promise<void> {
   await c.ok(`set -e
 modprobe nfs; modprobe nfsv3; modprobe nfsv4
-mkdir -p /run/rpcbind
+nfsconf --set statd port ${STATD_PORT}
+${flavour === 'systemd' ? 'systemctl start rpc-statd.service' : `mkdir -p /run/rpcbind
 rpcbind
-rpc.statd
+rpc.statd`}
 mkdir -p ${MOUNTS.v3.dir} ${MOUNTS.v4.dir}
 `);
 }
+
+// The client's view of the servers: every SM_NOTIFY reaching its statd ("NOTIFY <source address>"),
+// and the server scope in every NFSv4 EXCHANGE_ID reply ("SCOPE <name>": the lab's names found in
+// the server's replies; the scope is the only place a server name appears in them).
+export const CLIENT_WATCH = `
+exec 2>/dev/null
+tcpdump -l -n -i eth0 --immediate-mode 'udp and dst port ${STATD_PORT}' | while read -r _ _ src _; do echo "NOTIFY \${src%.*}"; done &
+tcpdump -l -n -i eth0 --immediate-mode -A -s 400 'tcp and src port 2049' | grep --line-buffered -oE 'nfsvip\.lab\.test|node[12]\.lab\.test|node[12]' | while read -r n; do echo "SCOPE $n"; done &
+wait
+`;
 
 // The seed's commands: mount -o vers=N nfshost:/export /mountpoint (default options otherwise).
 export async function mountAll(c: Guest): Promise<void> {

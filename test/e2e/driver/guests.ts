@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sh, Stream, waitAgent, type ShResult } from './guest.ts';
 import { GRACE_S, LEASE_S, GROUP, RESOURCES, seedCib, type Provider, propertiesXml, constraintsXml, resourcesXml } from './cib.ts';
 import type { EventLog } from './events.ts';
-import type { MachineDef } from './vm.ts';
+import type { Flavour, MachineDef } from './vm.ts';
 
 const GUEST_DIR = join(import.meta.dirname, '..', 'guest');
 
@@ -68,7 +68,10 @@ grep -q 'rpc.nfsd 0' /etc/init.d/nfs-kernel-server
 
 // Cluster node: lab tuning (grace/lease), corosync, Pacemaker's first options, provider
 // workaround; then the system services a Debian NFS node has running: rpcbind, corosync, Pacemaker.
-export async function startClusterNode(g: Guest, provider: Provider): Promise<void> {
+// plain flavour: the lab starts them (no init system). systemd flavour: their own units
+// (rpcbind is socket-activated from boot; pacemaker.service pulls in corosync.service), and
+// upstream's agents run without any workaround.
+export async function startClusterNode(g: Guest, provider: Provider, flavour: Flavour): Promise<void> {
   const corosync = readFileSync(join(GUEST_DIR, 'corosync.conf'), 'utf8');
   await g.ok(`set -e
 ${heredoc('/etc/corosync/corosync.conf', corosync)}
@@ -79,10 +82,13 @@ nfsconf --set nfsd grace-time ${GRACE_S}
 nfsconf --set nfsd lease-time ${LEASE_S}
 echo 'options lockd nlm_grace_period=${GRACE_S}' > /etc/modprobe.d/lab-nfs.conf
 mkdir -p /mnt/exports/export1 /mnt/exports/export2 /mnt/nfsinfo
-${provider === 'heartbeat' ? UPSTREAM_WORKAROUND : ''}
+${flavour === 'systemd' ? `# Pacemaker's detail log is its own file; only warnings and errors go to the journal too
+# (the journal would otherwise store every line twice on an emulated CPU that has none to spare).
+echo 'PCMK_logpriority=warning' >> /etc/default/pacemaker
+systemctl start --no-block pacemaker.service` : `${provider === 'heartbeat' ? UPSTREAM_WORKAROUND : ''}
 rpcbind
 corosync
-setsid pacemakerd </dev/null >/dev/null 2>&1 &
+setsid pacemakerd </dev/null >/dev/null 2>&1 &`}
 `);
 }
 

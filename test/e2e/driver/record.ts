@@ -1,6 +1,7 @@
 // Steps (with durations) and checks (pass/fail, with the measured value) of one lab run.
 
 export interface Step {
+  flavour: string;
   provider: string;
   name: string;
   start: number;
@@ -10,6 +11,7 @@ export interface Step {
 }
 
 export interface Check {
+  flavour: string;
   provider: string;
   scenario: string;
   name: string;
@@ -26,10 +28,11 @@ export function verdict(c: Check): 'PASS' | 'FAIL' | 'KNOWN' {
 export class Record {
   readonly steps: Step[] = [];
   readonly checks: Check[] = [];
+  flavour = '';
   provider = '';
 
   log(msg: string): void {
-    const p = this.provider ? `[${this.provider}] ` : '';
+    const p = this.provider ? `[${this.flavour ? `${this.flavour}/` : ''}${this.provider}] ` : '';
     process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${p}${msg}\n`);
   }
 
@@ -39,12 +42,12 @@ export class Record {
     this.log(`${name} ...`);
     try {
       const v = await fn();
-      const s: Step = { provider: this.provider, name, start, end: Date.now(), ok: true, detail: detail ? detail(v) : '' };
+      const s: Step = { flavour: this.flavour, provider: this.provider, name, start, end: Date.now(), ok: true, detail: detail ? detail(v) : '' };
       this.steps.push(s);
       this.log(`${name}: ok ${fmtS(s.end - s.start)}${s.detail ? ` (${s.detail})` : ''}`);
       return v;
     } catch (e) {
-      const s: Step = { provider: this.provider, name, start, end: Date.now(), ok: false, detail: firstLine(e) };
+      const s: Step = { flavour: this.flavour, provider: this.provider, name, start, end: Date.now(), ok: false, detail: firstLine(e) };
       this.steps.push(s);
       this.log(`${name}: FAILED after ${fmtS(s.end - s.start)}: ${firstLine(e)}`);
       throw e;
@@ -52,7 +55,7 @@ export class Record {
   }
 
   check(scenario: string, name: string, ok: boolean, detail = '', known?: string): boolean {
-    const c: Check = { provider: this.provider, scenario, name, ok, detail, ...(known ? { known } : {}) };
+    const c: Check = { flavour: this.flavour, provider: this.provider, scenario, name, ok, detail, ...(known ? { known } : {}) };
     this.checks.push(c);
     this.log(`  ${verdict(c)} ${scenario}: ${name}${detail ? ` — ${detail}` : ''}${!ok && known ? ` (known upstream defect: ${known})` : ''}`);
     return ok;

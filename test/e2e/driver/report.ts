@@ -58,30 +58,32 @@ export function textReport(r: ReportInput): string {
   out.push(`nfsha-agents VM lab — ${new Date(r.started).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   out.push(`${'build (kernel, rootfs, initramfs, image)'.padEnd(72)} ${s1(r.buildMs).padStart(8)}  ${r.buildNote}`);
   for (const res of r.results) {
-    out.push('', `== provider ${res.provider} ${res.provider === 'heartbeat' ? '(Debian resource-agents, with the documented workaround)' : '(nfsha-agents)'} ==`);
+    const mine = (x: { flavour: string; provider: string }) => x.flavour === res.flavour && x.provider === res.provider;
+    const upstream = res.flavour === 'plain' ? '(Debian resource-agents, with the documented workaround)' : '(Debian resource-agents, unmodified)';
+    out.push('', `== ${res.flavour} guests, provider ${res.provider} ${res.provider === 'heartbeat' ? upstream : '(nfsha-agents)'} ==`);
     out.push('steps:');
-    for (const s of r.steps.filter((x) => x.provider === res.provider)) {
+    for (const s of r.steps.filter(mine)) {
       out.push(`  ${s.name.padEnd(70)} ${s1(s.end - s.start).padStart(8)}  ${s.ok ? 'ok' : 'FAILED'}${s.detail ? `  ${s.detail}` : ''}`);
     }
     out.push('failover timelines (seconds after t0):');
     for (const f of res.failovers) out.push(...timelineText(f));
     out.push('checks:');
-    for (const c of r.checks.filter((x) => x.provider === res.provider)) {
+    for (const c of r.checks.filter(mine)) {
       out.push(`  ${verdict(c).padEnd(5)} ${c.scenario.padEnd(7)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}${!c.ok && c.known ? `  (known upstream defect, not counted: ${c.known})` : ''}`);
     }
     if (res.aborted) out.push(`  (run stopped at ${res.aborted})`);
   }
-  const cmp = r.checks.filter((x) => x.provider === 'compare');
-  if (r.results.length > 1) {
-    out.push('', '== comparison: node1 crash (same run, same VMs, same configuration) ==');
-    const names = r.results.map((x) => x.provider);
-    out.push(`  ${'metric'.padEnd(40)} ${names.map((n) => n.padStart(10)).join(' ')}  ratio`);
+  for (const fl of [...new Set(r.results.map((x) => x.flavour))]) {
+    const res = r.results.filter((x) => x.flavour === fl);
+    if (res.length < 2) continue;
+    out.push('', `== comparison, ${fl} guests: node1 crash (same run, same VMs, same configuration) ==`);
+    out.push(`  ${'metric'.padEnd(40)} ${res.map((x) => x.provider.padStart(10)).join(' ')}  ratio`);
     for (const m of CRASH_METRICS) {
-      const v = r.results.map((x) => { const f = x.failovers.find((y) => y.scenario === 'crash'); return f ? m.get(f) : undefined; });
+      const v = res.map((x) => { const f = x.failovers.find((y) => y.scenario === 'crash'); return f ? m.get(f) : undefined; });
       const ratio = v.length === 2 && v[0] && v[1] ? (v[1] / v[0]).toFixed(2) : '—';
       out.push(`  ${m.name.padEnd(40)} ${v.map((x) => s1(x).padStart(10)).join(' ')}  ${ratio}${GATED.includes(m.name) ? '  (target ≤ 0.50)' : ''}`);
     }
-    for (const c of cmp) out.push(`  ${verdict(c).padEnd(5)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
+    for (const c of r.checks.filter((x) => x.provider === 'compare' && x.flavour === fl)) out.push(`  ${verdict(c).padEnd(5)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
   }
   out.push('', r.summary, '');
   return out.join('\n');
@@ -115,7 +117,7 @@ export function svgReport(results: ProviderResult[], title: string): string {
   let y = 50;
   parts.push(`<text x="20" y="30" font-size="18" font-weight="bold">${esc(title)}</text>`);
   for (const sc of scenarios) {
-    const fs = results.map((r) => ({ p: r.provider, f: r.failovers.find((x) => x.scenario === sc) }));
+    const fs = results.map((r) => ({ p: `${r.flavour} ${r.provider}`, f: r.failovers.find((x) => x.scenario === sc) }));
     const ends = fs.flatMap(({ f }) => (f ? [f.groupStarted, ...Object.values(f.lock), ...Object.values(f.firstWriteAfter), ...f.starts.map((s) => s.t1)].filter((x): x is number => x !== undefined).map((x) => x - f.t0) : []));
     const maxS = Math.max(10, Math.ceil(Math.max(0, ...ends) / 1000 / 10) * 10);
     const xOf = (ms: number) => left + ((W - left - right) * ms) / (maxS * 1000);

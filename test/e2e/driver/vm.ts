@@ -5,14 +5,21 @@
 // is recorded there (after checking the command line) even if the driver itself dies.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './guest.ts';
+
+// plain: guest/lab-init is PID 1 (no systemd, no udev), the lab starts the services.
+// systemd: systemd-sysv is PID 1, the services run from their own units (Debian 12 as installed).
+export type Flavour = 'plain' | 'systemd';
+export const FLAVOURS: Flavour[] = ['plain', 'systemd'];
 
 export interface BootFiles {
   kernel: string;
   initrd: string;
   image: string;
+  flavour: Flavour;
 }
 
 export interface MachineDef {
@@ -97,7 +104,7 @@ export class Lab {
       '-name', m.name, '-nodefaults', '-accel', 'tcg,tb-size=256', '-cpu', 'max', '-smp', '1',
       '-m', String(m.memMb), '-no-reboot',
       '-kernel', this.boot.kernel, '-initrd', this.boot.initrd,
-      '-append', `console=ttyS0 quiet panic=-1 root=/dev/vda init=/sbin/lab-init lab.host=${m.name} lab.ip=${m.ip}/24`,
+      '-append', `console=ttyS0 quiet panic=-1 root=/dev/vda init=${this.boot.flavour === 'systemd' ? '/sbin/init' : '/sbin/lab-init'} lab.host=${m.name} lab.ip=${m.ip}/24`,
       // Explicit PCI slots: the root disk must stay vda whatever else is attached.
       '-drive', `file=${this.boot.image},format=raw,if=none,id=root,snapshot=on`,
       '-device', 'virtio-blk-pci,drive=root,addr=0x4',
@@ -116,6 +123,29 @@ export class Lab {
     rmSync(this.pidFile(m.name), { force: true });
     const r = spawnSync('qemu-system-x86_64', args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`qemu ${m.name}: ${r.stderr || r.error?.message}`);
+    this.prioritize(m.name);
+  }
+
+  // The emulated CPUs come first on a shared machine: a daemonized qemu is a session of its
+  // own, and with the kernel's autogroups (sched_autogroup_enabled) a session's nice value, not
+  // its processes', decides its share against other sessions — so `nice` on the other work of
+  // the machine does not help the lab. The qemu's autogroup and the process get LAB_NICE
+  // (default -10; empty: leave them). Starved guests miss Pacemaker's IPC checks (pacemakerd
+  // kills and respawns its daemons) and corosync's token.
+  private prioritize(name: string): void {
+    const nice = process.env.LAB_NICE ?? '-10';
+    const pid = this.pid(name);
+    if (nice === '' || pid === undefined || !/^-?\d+$/.test(nice)) return;
+    try {
+      writeFileSync(`/proc/${pid}/autogroup`, nice);
+    } catch {
+      // no autogroups in this kernel
+    }
+    try {
+      os.setPriority(pid, Number(nice));
+    } catch {
+      // not allowed: the lab runs at normal priority
+    }
   }
 
   pid(name: string): number | undefined {

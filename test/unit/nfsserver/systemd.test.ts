@@ -52,6 +52,7 @@ function unitsDown(m: Machine, idmapdStays = false): ExpectedCall[] {
     sc('stop', 'nfsdcld.service'),
     sc('status', 'nfsdcld.service', { exitCode: 3 }),
     sc('stop', 'rpc-statd.service'),
+    sc('stop', 'proc-fs-nfsd.mount'),
   ];
 }
 
@@ -200,19 +201,22 @@ describe('nfs_server_scope under systemd', () => {
     ].join('\n'));
   });
 
+  // A start with a scope: the drop-in is written from `systemctl cat`, then systemd reloads.
+  const scopeStart = (m: Machine): ExpectedCall[] => [
+    list(),
+    { argv: ['rpcinfo'], exitCode: 1 },
+    { argv: ['systemctl', 'cat', 'nfs-server.service'], stdout: '[Service]\nExecStart=/usr/sbin/rpc.nfsd\n' },
+    { argv: ['systemctl', 'daemon-reload'] },
+    { argv: ['systemctl', '-q', 'is-enabled', 'var-lib-nfs-rpc_pipefs.mount'], exitCode: 1 },
+    sc('start', 'rpcbind.service'),
+    { argv: ['rpcinfo'] },
+    sc('status', 'rpc-statd.service'),
+    ...unitsUp(m),
+  ];
+
   it('start installs the drop-in and the scope file and reloads systemd; stop removes them', async () => {
     const m = machine();
-    m.expect(
-      list(),
-      { argv: ['rpcinfo'], exitCode: 1 },
-      { argv: ['systemctl', 'cat', 'nfs-server.service'], stdout: '[Service]\nExecStart=/usr/sbin/rpc.nfsd\n' },
-      { argv: ['systemctl', 'daemon-reload'] },
-      { argv: ['systemctl', '-q', 'is-enabled', 'var-lib-nfs-rpc_pipefs.mount'], exitCode: 1 },
-      sc('start', 'rpcbind.service'),
-      { argv: ['rpcinfo'] },
-      sc('status', 'rpc-statd.service'),
-      ...unitsUp(m),
-    );
+    m.expect(...scopeStart(m));
     expect((await act(m, 'start', { nfs_no_notify: 'true', nfs_server_scope: 'nfs.example' })).code).toBe(0);
     m.done();
     expect(await m.readFile(SCOPE_ENV_FILE)).toBe('NFS_SERVER_SCOPE=nfs.example\n');
@@ -228,5 +232,17 @@ describe('nfs_server_scope under systemd', () => {
     m.done();
     expect(m.files.has(SCOPE_DROPIN)).toBe(false);
     expect(m.files.has(SCOPE_ENV_FILE)).toBe(false);
+  });
+
+  it('the drop-in and the scope file are 0644 whatever the umask (seen in the VM lab: Pacemaker\'s umask left them 0600)', async () => {
+    const m = machine();
+    // The file system applies the umask the agent runs with, as the kernel does.
+    const write = m.writeFile.bind(m);
+    m.writeFile = (path, data, opts) => write(path, data, { mode: (opts?.mode ?? 0o666) & ~0o077 });
+    m.expect(...scopeStart(m));
+    expect((await act(m, 'start', { nfs_no_notify: 'true', nfs_server_scope: 'nfs.example' })).code).toBe(0);
+    m.done();
+    expect(m.files.get(SCOPE_DROPIN)?.mode).toBe(0o644);
+    expect(m.files.get(SCOPE_ENV_FILE)?.mode).toBe(0o644);
   });
 });
