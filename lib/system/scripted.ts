@@ -39,6 +39,8 @@ interface FakeFile {
   ino: number;
   // Binary content (writeBytes); readFile sees it as latin1 text.
   bytes?: Uint8Array;
+  // Modification time; the virtual clock when unset.
+  mtimeMs?: number;
 }
 
 export class ScriptedSystem implements System {
@@ -201,7 +203,7 @@ export class ScriptedSystem implements System {
       dev: f.dev ?? 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
-      mtimeMs: this.#clock,
+      mtimeMs: f.mtimeMs ?? this.#clock,
     };
   }
 
