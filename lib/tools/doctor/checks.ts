@@ -19,7 +19,7 @@ import { isTrue } from '../../ocf/bool.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
-export interface CheckResult {
+export interface DoctorCheck {
   readonly id: string;
   // The nfsserver resource of the stack the check is about; undefined for node-wide checks.
   readonly stack: string | undefined;
@@ -57,13 +57,13 @@ export interface DoctorEnv {
 const VAR_LIB_NFS = '/var/lib/nfs';
 const THREADS = '/proc/fs/nfsd/threads';
 
-function pass(id: string, stack: StackView, evidence: string): CheckResult {
+function pass(id: string, stack: StackView, evidence: string): DoctorCheck {
   return { id, stack: stack.server.id, status: 'pass', evidence };
 }
-function fail(id: string, stack: StackView, evidence: string, fix: string): CheckResult {
+function fail(id: string, stack: StackView, evidence: string, fix: string): DoctorCheck {
   return { id, stack: stack.server.id, status: 'fail', evidence, fix };
 }
-function skipped(id: string, stack: StackView, evidence: string): CheckResult {
+function skipped(id: string, stack: StackView, evidence: string): DoctorCheck {
   return { id, stack: stack.server.id, status: 'skipped', evidence };
 }
 
@@ -90,7 +90,7 @@ function time(ms: number): string {
 
 // 1. /var/lib/nfs is the bind of nfs_shared_infodir (or, in SUSE's layout, the stack's
 // filesystem mounted there itself).
-export async function checkInfodirBind(env: DoctorEnv, stack: StackView): Promise<CheckResult> {
+export async function checkInfodirBind(env: DoctorEnv, stack: StackView): Promise<DoctorCheck> {
   const id = 'infodir-bind';
   const { sys } = env;
   const entries = parseMountinfo(sys.readProcFile('/proc/self/mountinfo') ?? '');
@@ -137,7 +137,7 @@ const SLACK_MS = 2000;
 // 2. The NSM state number changed at the last start (the seed: "did the NFS daemons actually
 // restart?"): the state file was written, and rpc.statd started, during or after nfsserver's
 // last start on this node.
-export async function checkNsmState(env: DoctorEnv, stack: StackView, cluster: ClusterView, conf: NfsConf): Promise<CheckResult> {
+export async function checkNsmState(env: DoctorEnv, stack: StackView, cluster: ClusterView, conf: NfsConf): Promise<DoctorCheck> {
   const id = 'nsm-state';
   const { sys } = env;
   if (v4only(stack)) return skipped(id, stack, 'nfsv4_only is set: no NSM');
@@ -187,7 +187,7 @@ export function statdNoNotify(argv: readonly string[], environ: readonly string[
 
 // 3. rpc.statd runs with no-notify: nfsnotify, not statd, announces the restart, once the
 // exports and the floating IP are up.
-export function checkStatdNoNotify(env: DoctorEnv, stack: StackView, conf: NfsConf): CheckResult {
+export function checkStatdNoNotify(env: DoctorEnv, stack: StackView, conf: NfsConf): DoctorCheck {
   const id = 'statd-no-notify';
   const { sys } = env;
   if (v4only(stack)) return skipped(id, stack, 'nfsv4_only is set: no rpc.statd');
@@ -205,7 +205,7 @@ export function checkStatdNoNotify(env: DoctorEnv, stack: StackView, conf: NfsCo
 }
 
 // 4. nfsd has threads.
-export function checkNfsdThreads(env: DoctorEnv, stack: StackView): CheckResult {
+export function checkNfsdThreads(env: DoctorEnv, stack: StackView): DoctorCheck {
   const id = 'nfsd-threads';
   const n = threads(env.sys);
   if (n === undefined) return fail(id, stack, `${THREADS} does not exist: the kernel NFS server is not running (nfsd module, /proc/fs/nfsd mounted?)`, restartCommand(stack));
@@ -222,7 +222,7 @@ function exportStateDir(conf: NfsConf): string {
 // 5. Every export of the stack is in the export table the kernel is served from: etab, which
 // rpc.mountd hands to the kernel on demand (the kernel keeps only a cache of it), with the
 // configured fsid; and rpc.mountd runs.
-export async function checkExports(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<CheckResult> {
+export async function checkExports(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<DoctorCheck> {
   const id = 'exports-in-table';
   const { sys } = env;
   if (stack.exports.length === 0) return skipped(id, stack, 'the stack has no exportfs resource');
@@ -256,7 +256,7 @@ async function getent(sys: System, db: 'hosts' | 'ahosts', key: string): Promise
 
 // 6. The floating IP has a name that resolves back to it, on this node (clients must mount by
 // it; run doctor on every node and compare the evidence: it must be the same).
-export async function checkFloatingName(env: DoctorEnv, stack: StackView): Promise<CheckResult> {
+export async function checkFloatingName(env: DoctorEnv, stack: StackView): Promise<DoctorCheck> {
   const id = 'floating-name';
   const { sys } = env;
   if (stack.ips.length === 0) return fail(id, stack, 'the stack has no floating IP', 'add an IPaddr2 resource after the exports (nfsha plan prints one)');
@@ -294,7 +294,7 @@ async function monitorList(sys: System, dir: string): Promise<string[]> {
 
 // 7. The NSM monitor list names the clients that the next notification will reach, and each of
 // those names resolves here (sm-notify looks them up).
-export async function checkMonitorList(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<CheckResult> {
+export async function checkMonitorList(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<DoctorCheck> {
   const id = 'nsm-monitor-list';
   const { sys } = env;
   if (v4only(stack)) return skipped(id, stack, 'nfsv4_only is set: no NSM');
@@ -311,7 +311,7 @@ export async function checkMonitorList(env: DoctorEnv, stack: StackView, conf: N
 // 8. The last notification went out for the rpc.statd running now, from the floating address:
 // nfsnotify's record names that statd, and its source_host is the floating IP (or a name of
 // it), configured on this node.
-export async function checkLastNotification(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<CheckResult> {
+export async function checkLastNotification(env: DoctorEnv, stack: StackView, conf: NfsConf): Promise<DoctorCheck> {
   const id = 'last-notification';
   const { sys } = env;
   if (stack.notify === undefined) return skipped(id, stack, 'the stack has no nfsnotify: nothing announces a failover from the floating address');
@@ -342,7 +342,7 @@ export async function checkLastNotification(env: DoctorEnv, stack: StackView, co
 }
 
 // On a node where the stack does not run: the NFS daemons must not run outside the cluster.
-export function checkStandbyDaemons(env: DoctorEnv, stack: StackView, runsOn: readonly string[]): CheckResult {
+export function checkStandbyDaemons(env: DoctorEnv, stack: StackView, runsOn: readonly string[]): DoctorCheck {
   const id = 'standby-daemons';
   const { sys } = env;
   const n = threads(sys);
