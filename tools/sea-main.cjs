@@ -1,5 +1,7 @@
 // The SEA's main script: compiles the bundled agents (asset "app.js") with the V8 code cache
-// made for them at build time (asset "app.cache", tools/build.mjs) and runs them.
+// made for them at build time (asset "app.cache", tools/build.mjs) and runs them. The
+// administrator's tools (asset "tools.js") are compiled only when lib/main.ts asks for them
+// through globalThis.nfshaTools: an agent action never reads or parses them.
 //
 // Why not the SEA's own useCodeCache: the executable runs with V8 flags (seaConfig.execArgv) that
 // save start-up time, and V8 only accepts a code cache made under the same flags. Node makes the
@@ -17,4 +19,10 @@ if (fn.cachedDataRejected === true) {
   // A build defect (flags or Node version differ from the cache's): correct but slower.
   process.stderr.write('nfsha: warning: the built-in code cache was rejected (rebuild the executable)\n');
 }
+globalThis.nfshaTools = () => {
+  const tools = { exports: {} };
+  const toolsSource = Buffer.from(getRawAsset('tools.js')).toString('utf8');
+  compileFunction(toolsSource, params, { filename: 'nfsha-tools.cjs' }).call(tools.exports, tools.exports, require, tools, __filename, __dirname);
+  return tools.exports;
+};
 fn.call(module.exports, module.exports, require, module, __filename, __dirname);

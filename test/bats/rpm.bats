@@ -21,7 +21,8 @@ setup_file() {
     /usr/lib/ocf/resource.d/nfsha/Filesystem /usr/lib/ocf/resource.d/nfsha/exportfs \
     /usr/lib/ocf/resource.d/nfsha/nfsnotify /usr/lib/ocf/resource.d/nfsha/nfsserver /usr/sbin/nfsha \
     /usr/share/man/man7/ocf_nfsha_Filesystem.7 /usr/share/man/man7/ocf_nfsha_exportfs.7 \
-    /usr/share/man/man7/ocf_nfsha_nfsnotify.7 /usr/share/man/man7/ocf_nfsha_nfsserver.7)"
+    /usr/share/man/man7/ocf_nfsha_nfsnotify.7 /usr/share/man/man7/ocf_nfsha_nfsserver.7 \
+    /usr/share/man/man8/nfsha.8)"
   run bash -c "rpm -qlp '$RPM' | grep -c '^/usr/share/doc/nfsha-agents-[^/]*/\(README.md\|compat.md\)$'"
   assert_output 2
 }
