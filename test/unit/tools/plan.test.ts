@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPlan, PlanError, isWithin, type Plan } from '../../../lib/tools/plan/topology.ts';
 import { renderCib, renderCrm, renderPcs, shellQuote } from '../../../lib/tools/plan/render.ts';
-import { planCommand } from '../../../lib/tools/plan/command.ts';
+import { runToolWith } from '../../../lib/tools/main.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
 const SEED = readFileSync(join(import.meta.dirname, '../../../examples/seed.ini'), 'utf8');
@@ -216,20 +216,20 @@ describe('plan output', () => {
 describe('nfsha plan (command)', () => {
   it('prints the chosen format and exits 0', async () => {
     const sys = new ScriptedSystem().file('/etc/seed.ini', SEED);
-    expect(await planCommand(['--format', 'crm', '/etc/seed.ini'], sys)).toBe(0);
+    expect(await runToolWith('plan', ['--format', 'crm', '/etc/seed.ini'], { sys, env: {} })).toBe(0);
     expect(sys.stdoutText.join('')).toContain('group nfsgroup fs1');
     expect(sys.stderrText).toEqual([]);
   });
 
   it.each([
-    [['--format', 'xml', 'x.ini'], "nfsha plan: --format must be pcs, crm or cib, not 'xml'\n"],
-    [[], 'nfsha plan: usage: nfsha plan [--format pcs|crm|cib] FILE.ini\n'],
-    [['--frmat', 'x'], "nfsha plan: Unknown option '--frmat'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--frmat\"; usage: nfsha plan [--format pcs|crm|cib] FILE.ini\n"],
-    [['/nonexistent.ini'], 'nfsha plan: cannot read /nonexistent.ini: ENOENT\n'],
+    [['--format', 'xml', 'x.ini'], "nfsha plan: --format wants pcs, crm or cib, not 'xml'\n"],
+    [[], 'nfsha plan: one description file (FILE.ini, or - for standard input), got 0 arguments\n'],
+    [['--frmat', 'x'], "nfsha plan: unknown option '--frmat'\n"],
+    [['/nonexistent.ini'], 'nfsha plan: cannot read /nonexistent.ini: no such file\n'],
     [['/bad.ini'], 'nfsha plan: /bad.ini: [group] is missing (name = the group name)\n'],
   ])('%j: one line, exit 2', async (args, line) => {
     const sys = new ScriptedSystem().file('/bad.ini', '[ip v]\nip = 10.0.0.1\n');
-    expect(await planCommand(args, sys)).toBe(2);
+    expect(await runToolWith('plan', args, { sys, env: {} })).toBe(2);
     expect(sys.stderrText.join('')).toBe(line);
     expect(sys.stdoutText).toEqual([]);
   });
