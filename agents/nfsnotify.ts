@@ -2,6 +2,7 @@
 // that NFSv3 clients reclaim their locks after a failover. Parameters, defaults and action
 // timeouts are those of ocf:heartbeat:nfsnotify (upstream HEAD).
 
+import { NFSNOTIFY_PARAMS } from '../lib/nfsnotify/params.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
 import { OCF } from '../lib/ocf/codes.ts';
 import { monitor, reload, start, stop, validate } from '../lib/nfsnotify/actions.ts';
@@ -17,23 +18,7 @@ the exports and the floating IP, with nfsserver's nfs_no_notify=true: clients ig
 notification that does not come from the name they mounted.
 
 reload sends the notifications again.`,
-  parameters: {
-    source_host: {
-      type: 'string',
-      default: '',
-      shortdesc: 'floating address(es) to notify from',
-      longdesc: `
-Comma-separated floating IP addresses or host names the clients mounted. sm-notify is run once
-for each, with it as source address and as the name in the notification.`,
-    },
-    notify_args: {
-      type: 'string',
-      default: '',
-      shortdesc: 'extra sm-notify arguments',
-      longdesc: `
-Extra arguments for sm-notify, separated by white space (for example "-d" or "-m 5").`,
-    },
-  },
+  parameters: NFSNOTIFY_PARAMS,
   actions: {
     start: { timeout: '90s', run: start },
     stop: { timeout: '90s', run: stop },

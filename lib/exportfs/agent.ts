@@ -7,9 +7,9 @@
 // to tell a failed export from a state directory we read wrongly.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
-import type { Context, ParamSpecs } from '../ocf/define.ts';
 import type { RunResult } from '../system/types.ts';
 import { EXPORT_CACHE, cachedFsids } from './cache.ts';
+import type { ExportfsContext } from './params.ts';
 import { clientMatches, commandLineClient, normaliseSpec, reportedClient } from './clientspec.ts';
 import { canonicalFsid, effectiveFsid, exportArgv, exportOptions, fsidFor, fsidProblem, isIntegerFsid, unexportArgv } from './fsid.ts';
 import { joinLines, mergeRmtab, rmtabLinesFor } from './rmtab.ts';
@@ -20,18 +20,6 @@ export const UNLOCK_FILESYSTEM = '/proc/fs/nfsd/unlock_filesystem';
 export const NFSV4_LEASETIME = '/proc/fs/nfsd/nfsv4leasetime';
 // At most this many `exportfs -f` rounds (0.5 s apart) while the kernel cache still holds our fsids.
 export const CACHE_FLUSH_TRIES = 20;
-
-export interface ExportfsParams {
-  readonly clientspec: string;
-  readonly options: string;
-  readonly directory: string;
-  readonly fsid: string;
-  readonly unlock_on_stop: boolean;
-  readonly wait_for_leasetime_on_stop: boolean;
-  readonly rmtab_backup: string;
-}
-
-export type ExportfsContext = Pick<Context<ParamSpecs>, 'paramProblems' | 'env' | 'sys' | 'log' | 'deadline'> & { readonly params: ExportfsParams };
 
 interface Dir {
   path: string;

@@ -1,18 +1,16 @@
 // The actions of ocf:nfsha:Filesystem (filesystem.md §2): start, stop, monitor, status and
 // validate-all, on top of the resolved resource (resource.ts) and the unmount engine.
 
-import { isTrue } from '../ocf/bool.ts';
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import {
   hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
-  type ForceUnmount, type Signal,
+  type FsckPolicy, type ForceUnmount, type Signal,
 } from './config.ts';
 import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
-import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from './mountinfo.ts';
+import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';
 import { bounded, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
 
-const DEFAULT_PREFIX = '.Filesystem_status/';
 const DROP_IN_DIR = '/run/systemd/system/resource-agents-deps.target.d';
 const DROP_IN = `${DROP_IN_DIR}/99-Filesystem-remote.conf`;
 const DROP_IN_LINE = 'After=remote-fs.target';
@@ -31,7 +29,7 @@ function op(ctx: FsContext): { action: string; isProbe: boolean } {
 // force_unmount as configured (default true on every distribution: docs/compat.md), warning
 // about unknown words.
 function forceUnmountOf(ctx: FsContext): ForceUnmount {
-  const f = parseForceUnmount(ctx.raw.force_unmount ?? 'true');
+  const f = parseForceUnmount(ctx.params.force_unmount);
   for (const w of f.unknown) ctx.log.warn(`force_unmount: unknown modifier ${w} ignored`);
   return f;
 }
@@ -46,9 +44,8 @@ async function requireTools(ctx: FsContext, tools: readonly string[]): Promise<v
 
 const BASE_TOOLS = ['mount', 'umount'];
 
-function signalsOf(ctx: FsContext, name: 'term_signals' | 'kill_signals', fallback: string, strict: boolean): Signal[] {
-  const text = ctx.raw[name] ?? fallback;
-  const { signals, invalid } = parseSignals(text);
+function signalsOf(ctx: FsContext, name: 'term_signals' | 'kill_signals', strict: boolean): Signal[] {
+  const { signals, invalid } = parseSignals(ctx.params[name]);
   if (invalid.length > 0) {
     if (strict) throw new OcfError(OCF.ERR_CONFIGURED, `${name}: unknown signal ${invalid.join(' ')}`);
     ctx.log.warn(`${name}: unknown signal ${invalid.join(' ')} ignored`);
@@ -57,17 +54,22 @@ function signalsOf(ctx: FsContext, name: 'term_signals' | 'kill_signals', fallba
 }
 
 function signalDelayOf(ctx: FsContext, strict: boolean): number {
-  const text = ctx.raw.signal_delay ?? '1';
-  const ms = parseSignalDelay(text === '' ? '1' : text);
+  const text = ctx.params.signal_delay;
+  const ms = parseSignalDelay(text);
   if (ms !== undefined) return ms;
   if (strict) throw new OcfError(OCF.ERR_CONFIGURED, `signal_delay must be a number of seconds, got '${text}'`);
   ctx.log.warn(`signal_delay '${text}' is not a number of seconds; using 1`);
   return 1000;
 }
 
+function runFsckOf(ctx: FsContext): FsckPolicy {
+  const fsck = parseRunFsck(ctx.params.run_fsck);
+  if (fsck.invalid) ctx.log.warn(`Invalid parameter value for fsck: '${ctx.params.run_fsck}'; setting to 'auto'`);
+  return fsck.policy;
+}
+
 function statusFile(ctx: FsContext, res: Resource): string {
-  const given = ctx.raw.statusfile_prefix ?? DEFAULT_PREFIX;
-  const prefix = given === '' ? DEFAULT_PREFIX : given;
+  const prefix = ctx.params.statusfile_prefix;
   if (prefix.split('/').includes('..')) throw new OcfError(OCF.ERR_CONFIGURED, `statusfile_prefix must stay inside the mount point, got '${prefix}'`);
   const clone = ctx.env.cloneNumber !== undefined && ctx.env.cloneNumber !== '' ? `_${ctx.env.cloneNumber}` : '';
   return `${res.dir}/${prefix}${ctx.env.instance}${clone}_${ctx.sys.hostname()}`;
@@ -79,7 +81,7 @@ function logRunning(ctx: FsContext, res: Resource): void {
 
 // Clone safety (filesystem.md §3.7); returns whether start should write the systemd drop-in.
 function checkClone(ctx: FsContext, res: Resource): boolean {
-  const verdict = cloneVerdict(res.fstype, isTrue(ctx.raw.force_clones), hasOptionWord(res.options, 'ro'), ctx.env.isClone);
+  const verdict = cloneVerdict(res.fstype, ctx.params.force_clones, hasOptionWord(res.options, 'ro'), ctx.env.isClone);
   if (!verdict.allowed) {
     ctx.log.err('DO NOT RUN IT AS A CLONE!');
     ctx.log.err('Politely refusing to proceed to avoid data corruption.');
@@ -189,7 +191,7 @@ export async function monitor(ctx: FsContext): Promise<OcfStatus> {
     }
     throw new OcfError(OCF.ERR_GENERIC, foreignMessage(s.entry, res));
   }
-  if (ctx.raw.force_unmount !== undefined && parseForceUnmount(ctx.raw.force_unmount).move) {
+  if (parseForceUnmount(ctx.params.force_unmount).move) {
     const moved = await movedLeftover(ctx, res, mounts);
     if (moved !== undefined) throw new OcfError(OCF.ERR_GENERIC, `move_before_umount=true and something is mounted on ${moved}`);
   }
@@ -220,11 +222,10 @@ export async function validateAll(ctx: FsContext): Promise<OcfStatus> {
   if ('done' in p) return p.done;
   await requireTools(ctx, BASE_TOOLS);
   forceUnmountOf(ctx);
-  signalsOf(ctx, 'term_signals', 'TERM', true);
-  signalsOf(ctx, 'kill_signals', 'KILL', true);
+  signalsOf(ctx, 'term_signals', true);
+  signalsOf(ctx, 'kill_signals', true);
   signalDelayOf(ctx, true);
-  const fsck = parseRunFsck(ctx.raw.run_fsck ?? 'auto');
-  if (fsck.invalid) ctx.log.warn(`Invalid parameter value for fsck: '${ctx.raw.run_fsck ?? ''}'; setting to 'auto'`);
+  runFsckOf(ctx);
   checkClone(ctx, p.res);
   if (ctx.env.checkLevel >= 20) statusFile(ctx, p.res);
   return OCF.SUCCESS;
@@ -319,9 +320,8 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
       present = (await ctx.sys.stat(device).catch(() => null))?.isBlockDevice ?? false;
     }
     if (!present) throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find device [${res.label}]. Expected /dev/??? to exist`);
-    const fsck = parseRunFsck(ctx.raw.run_fsck ?? 'auto');
-    if (fsck.invalid) ctx.log.warn(`Invalid parameter value for fsck: '${ctx.raw.run_fsck ?? ''}'; setting to 'auto'`);
-    if (fsck.policy === 'force' || (fsck.policy === 'auto' && needsAutoFsck(res.fstype))) {
+    const fsck = runFsckOf(ctx);
+    if (fsck === 'force' || (fsck === 'auto' && needsAutoFsck(res.fstype))) {
       await requireTools(ctx, ['fsck']);
       ctx.log.info(`Starting filesystem check on ${device}`);
       const argv = res.fstype === '' ? ['fsck', '-p', device] : ['fsck', '-t', res.fstype, '-p', device];
@@ -432,7 +432,7 @@ export function unmountList(mounts: readonly MountEntry[], dir: string, otherMou
 
 // Unmounts the list in one budget; the result is that of dir itself.
 async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: ForceUnmount): Promise<OcfStatus> {
-  const fast = isTrue(ctx.raw.fast_stop);
+  const fast = ctx.params.fast_stop;
   const budget = fast ? FAST_STOP_MS : (ctx.env.timeoutMs ?? DEFAULT_STOP_MS);
   const endAt = Math.min(ctx.deadline.startedAt + budget, ctx.sys.now() + ctx.deadline.remaining());
 
@@ -446,8 +446,8 @@ async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: Fo
   const settings: UnmountSettings = {
     force,
     policy,
-    termSignals: signalsOf(ctx, 'term_signals', 'TERM', false),
-    killSignals: signalsOf(ctx, 'kill_signals', 'KILL', false),
+    termSignals: signalsOf(ctx, 'term_signals', false),
+    killSignals: signalsOf(ctx, 'kill_signals', false),
     signalDelayMs: signalDelayOf(ctx, false),
     network: NETWORK.has(res.fstype),
     endAt,

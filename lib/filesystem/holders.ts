@@ -11,7 +11,7 @@
 // the /proc link, as fuser does) decides instead of the path.
 
 import type { System } from '../system/types.ts';
-import { coveringMount, isUnder, type MountEntry } from './mountinfo.ts';
+import { coveringMount, isUnder, type MountEntry } from '../host/mounts.ts';
 
 export type HolderPolicy = 'fuser' | 'safe';
 

@@ -3,21 +3,13 @@
 // (filesystem.md §2.1 and §2.4).
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
-import type { Deadline } from '../ocf/deadline.ts';
-import type { OcfEnv } from '../ocf/env.ts';
-import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
 import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, stripTrailingSlashes, type DeviceSpec } from './config.ts';
-import { mountAt, mountsAt, readMounts, type MountEntry } from './mountinfo.ts';
+import { mountAt, mountsAt, readMounts, type MountEntry } from '../host/mounts.ts';
+import type { FilesystemContext } from './params.ts';
 
-// What the handlers need from the OCF context (agents/Filesystem.ts passes its Context).
-export interface FsContext {
-  readonly raw: Readonly<Record<string, string | undefined>>;
-  readonly env: OcfEnv;
-  readonly sys: System;
-  readonly log: Logger;
-  readonly deadline: Deadline;
-}
+// The handlers' context: typed by the parameter spec.
+export type FsContext = FilesystemContext;
 
 // Runs a file operation that may block on a dead device or server (O_DIRECT I/O, realpath on
 // a network mount) but never past the operation deadline: an unanswered call becomes an error.
@@ -107,19 +99,16 @@ async function deviceState(ctx: FsContext, spec: DeviceSpec, op: Op): Promise<De
 // status when the action is already decided (stop of a misconfigured resource is a success).
 export async function prepare(ctx: FsContext, op: Op): Promise<Prepared> {
   const stop = op.action === 'stop';
-  const device = ctx.raw.device ?? '';
+  const { device, fstype, options, directory } = ctx.params;
   if (hasOuterWhitespace(device)) {
     if (stop) return { done: OCF.SUCCESS };
     throw new OcfError(OCF.ERR_CONFIGURED, 'device parameter does not accept leading or trailing whitespace characters');
   }
   if (device === '') throw new OcfError(OCF.ERR_CONFIGURED, 'Please set OCF_RESKEY_device to the device to be managed');
 
-  const fstype = ctx.raw.fstype ?? '';
-  const options = ctx.raw.options ?? '';
   const spec = parseDevice(device, isNonBlockType(fstype, options));
   const dev = await deviceState(ctx, spec, op);
 
-  const directory = ctx.raw.directory ?? '';
   const mounts = await readMounts(ctx.sys);
   const base = { spec, label: deviceLabel(spec), fstype, options, isBind: isBindOptions(options), dev };
   if (directory === '') {
@@ -201,9 +190,4 @@ export async function ownMountAt(ctx: FsContext, res: Resource, mounts: readonly
 
 export function foreignMessage(entry: MountEntry, res: Resource): string {
   return `Another device (${entry.source}) is already mounted on ${res.mountPoint}`;
-}
-
-// Refreshes the mount table.
-export function mountsNow(ctx: FsContext): Promise<MountEntry[]> {
-  return readMounts(ctx.sys);
 }

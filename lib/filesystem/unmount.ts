@@ -9,7 +9,7 @@ import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
 import type { ForceUnmount, Signal } from './config.ts';
 import { describeProcess, findHolders, parsePasswd, processGone, type HolderPolicy } from './holders.ts';
-import { mountAt, readMounts, type MountEntry } from './mountinfo.ts';
+import { mountAt, readMounts, type MountEntry } from '../host/mounts.ts';
 
 export const MIN_ROUND_MS = 100;
 // How often a round checks whether signalled processes have exited.

@@ -5,25 +5,18 @@
 // with 1 and a reason. docs/compat/nfsnotify.md lists the differences.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
-import type { Deadline } from '../ocf/deadline.ts';
-import type { OcfEnv } from '../ocf/env.ts';
-import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
-import { detectStatdDir } from '../nfs/statd-dir.ts';
+import { detectStatdDir } from '../host/statd-dir.ts';
 import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './config.ts';
 import { findProcesses, readCmdline, readProcStat, sameNetNamespace, type ProcStat } from './proc.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
+import type { NfsnotifyContext } from './params.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
-export interface NotifyContext {
-  readonly params: { readonly source_host: string; readonly notify_args: string };
-  readonly env: OcfEnv;
-  readonly sys: System;
-  readonly log: Logger;
-  readonly deadline: Deadline;
-}
+// The handlers' context, typed by the parameter spec (params.ts).
+type NotifyContext = NfsnotifyContext;
 
 export const STATD = 'rpc.statd';
 

@@ -1,12 +1,12 @@
 // The user-space daemons, started and stopped by the agent itself: rpcbind and rpc.statd in the
 // init-script mode, and everything in the direct mode (no systemd, no init script).
 
-import type { NfsConf } from '../nfs/nfsconf.ts';
+import type { NfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError } from '../ocf/codes.ts';
 import type { RunResult } from '../system/types.ts';
 import { readThreads, writeLockdPorts } from './host.ts';
 import { nfsdThreads, parseNfsdArgs } from './nfsd-args.ts';
-import { findProcs, fromPidFile, terminate, type Proc } from './procs.ts';
+import { findProcs, fromPidFile, terminate, type Proc } from '../host/procs.ts';
 import { STATD_PIDFILE, type NfsCtx } from './types.ts';
 
 // A command in a UTS namespace whose host name is the NFS server scope (nfs_server_scope), so

@@ -1,10 +1,10 @@
 // /proc/self/mountinfo, as far as nfsserver needs it beyond the shared parser: whether a mount is
 // a bind of a given directory. Pure functions; the caller reads the file.
 
-import type { MountEntry } from '../filesystem/mountinfo.ts';
+import type { MountEntry } from '../host/mounts.ts';
 
-// The one mountinfo parser of the project (lib/filesystem/mountinfo.ts) serves nfsserver too.
-export { mountAt, parseMountinfo, type MountEntry } from '../filesystem/mountinfo.ts';
+// The one mountinfo parser of the project (lib/host/mounts.ts) serves nfsserver too.
+export { mountAt, parseMountinfo, type MountEntry } from '../host/mounts.ts';
 
 // The mount that contains `path` (longest mount point that is a prefix of it).
 export function mountContaining(entries: readonly MountEntry[], path: string): MountEntry | undefined {

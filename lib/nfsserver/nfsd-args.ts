@@ -1,6 +1,6 @@
 // rpc.nfsd's command line from nfsd_args, and the thread count it is started with.
 
-import { nfsConfGet, type NfsConf } from '../nfs/nfsconf.ts';
+import { nfsConfGet, type NfsConf } from '../host/nfsconf.ts';
 
 // rpc.nfsd options that take a value in the next word.
 const WITH_VALUE = new Set(['-H', '--host', '-p', '-P', '--port', '-N', '--no-nfs-version', '-V', '--nfs-version', '-G', '--grace-time', '-L', '--leasetime', '--lease-time']);

@@ -2,8 +2,8 @@
 // service-control mode, with the mode-specific steps in daemons.ts (direct, init script) and
 // systemd.ts.
 
-import { detectStatdDir } from '../nfs/statd-dir.ts';
-import { readNfsConf } from '../nfs/nfsconf.ts';
+import { detectStatdDir } from '../host/statd-dir.ts';
+import { readNfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
 import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
 import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
@@ -12,7 +12,8 @@ import { notifyClients } from './notify.ts';
 import { mergeFromHa, prepareStatdDir, refreshState, snapshotToHa, statdOwner } from './nsm.ts';
 import { systemdPipefsWanted, systemdPrepareBind, systemdScope, systemdStart, systemdStatus, systemdStop } from './systemd.ts';
 import { SM_NOTIFY_PIDFILE, THREADS, type NfsCtx } from './types.ts';
-import type { Validated } from './validate.ts';
+import { validate, type Validated } from './validate.ts';
+import { stripTrailingSlashes } from '../host/paths.ts';
 
 const LOCKING_DOWN = 'NFS server is up, but the locking daemons are down';
 
@@ -24,7 +25,7 @@ async function initStatus(ctx: NfsCtx, script: string): Promise<OcfStatus> {
   return OCF.SUCCESS;
 }
 
-export async function monitor(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
+async function monitorWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   const { mode } = v;
   switch (mode.kind) {
     case 'direct': {
@@ -47,7 +48,7 @@ export async function monitor(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
 // The state a start finds: running (0) or anything else, without exit reasons of its own.
 async function alreadyRunning(ctx: NfsCtx, v: Validated): Promise<boolean> {
   try {
-    return (await monitor(ctx, v)) === OCF.SUCCESS;
+    return (await monitorWith(ctx, v)) === OCF.SUCCESS;
   } catch (e) {
     if (!isOcfError(e)) throw e;
     ctx.log.info(`${e.message}: starting`);
@@ -55,7 +56,7 @@ async function alreadyRunning(ctx: NfsCtx, v: Validated): Promise<boolean> {
   }
 }
 
-export async function start(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
+async function startWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   const { sys, log, params } = ctx;
   const { mode } = v;
   if (await alreadyRunning(ctx, v)) {
@@ -116,7 +117,7 @@ export async function start(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
 
 // stop runs even when validation failed (a node that lost nfs-utils or a changed parameter
 // must still release /var/lib/nfs): then `v` is undefined and only what runs is stopped.
-export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatus> {
+async function stopWith(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatus> {
   const { sys, log, params } = ctx;
   const mode = v?.mode ?? { kind: 'direct' as const };
   log.info('Stopping NFS server ...');
@@ -163,5 +164,42 @@ export async function stop(ctx: NfsCtx, v: Validated | undefined): Promise<OcfSt
   if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to unmount a bind mount${first === undefined ? '' : ` (${first.reason})`}`);
   if (first !== undefined) throw new OcfError(OCF.ERR_GENERIC, first.reason);
   log.info('NFS server stopped');
+  return OCF.SUCCESS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handlers agents/nfsserver.ts registers: paths as upstream takes them (trailing slashes
+// stripped), then validation, then the action.
+
+function normalised(ctx: NfsCtx): NfsCtx {
+  const p = ctx.params;
+  return { ...ctx, params: { ...p, rpcpipefs_dir: stripTrailingSlashes(p.rpcpipefs_dir), nfs_shared_infodir: stripTrailingSlashes(p.nfs_shared_infodir) } };
+}
+
+export async function start(ctx: NfsCtx): Promise<OcfStatus> {
+  const c = normalised(ctx);
+  return startWith(c, await validate(c));
+}
+
+export async function stop(ctx: NfsCtx): Promise<OcfStatus> {
+  const c = normalised(ctx);
+  let v: Validated | undefined;
+  try {
+    v = await validate(c);
+  } catch (e) {
+    if (!isOcfError(e)) throw e;
+    // Stop still releases what runs and what is mounted (docs/compat/nfsserver.md).
+    c.log.warn(`${e.message}: stopping what is found`);
+  }
+  return stopWith(c, v);
+}
+
+export async function monitor(ctx: NfsCtx): Promise<OcfStatus> {
+  const c = normalised(ctx);
+  return monitorWith(c, await validate(c));
+}
+
+export async function validateAll(ctx: NfsCtx): Promise<OcfStatus> {
+  await validate(normalised(ctx));
   return OCF.SUCCESS;
 }

@@ -6,7 +6,7 @@ import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { RunResult } from '../system/types.ts';
 import type { StopProblem } from './daemons.ts';
 import { pipefsMounted, readThreads } from './host.ts';
-import { findProcs } from './procs.ts';
+import { findProcs } from '../host/procs.ts';
 import { notRunning, type ExecMode, type NfsCtx } from './types.ts';
 
 type SystemdMode = Extract<ExecMode, { kind: 'systemd' }>;

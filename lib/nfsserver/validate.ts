@@ -67,15 +67,15 @@ const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})?$/;
 
 // Parameter checks that need no machine state (6 when wrong).
 export function checkConfig(ctx: NfsCtx, notifyCmd: string): void {
-  const { params, raw, env } = ctx;
+  const { params, env } = ctx;
   const bad = (reason: string): never => {
     throw new OcfError(OCF.ERR_CONFIGURED, reason);
   };
   if ((env.cloneNumber ?? '') !== '' && params.nfs_shared_infodir !== '') {
     bad('This RA does not support clone mode when a shared info directory is in use.');
   }
-  const retry = raw.nfs_smnotify_retry_time;
-  if (retry !== undefined && retry !== '' && !/^[0-9]+$/.test(retry)) bad(`Invalid nfs_smnotify_retry_time [${retry}]`);
+  const retry = ctx.invalid.nfs_smnotify_retry_time;
+  if (retry !== undefined) bad(`Invalid nfs_smnotify_retry_time [${retry}]`);
   const base = notifyCmd.slice(notifyCmd.lastIndexOf('/') + 1);
   if (base !== 'sm-notify' && base !== 'rpc.statd') bad(`Invalid nfs_notify_cmd [${notifyCmd}]`);
   for (const p of ctx.paramProblems) bad(p);

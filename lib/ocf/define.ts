@@ -20,6 +20,11 @@ export interface ParamSpec {
   readonly metaDefault?: string;
   readonly required?: boolean;
   readonly unique?: boolean;
+  // An empty value means the default too (upstream `${X:-default}` semantics).
+  readonly emptyIsDefault?: boolean;
+  // Values the agent accepts (checked on the text as given, when set and not empty); a value
+  // that does not match is listed in Context.invalid for the agent to report in its own words.
+  readonly pattern?: RegExp;
 }
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
@@ -35,8 +40,8 @@ export type Params<S extends ParamSpecs> = {
 
 export interface Context<S extends ParamSpecs> {
   readonly params: Params<S>;
-  // The parameter values as given (undefined when unset), for messages and exact upstream checks.
-  readonly raw: Readonly<Record<keyof S & string, string | undefined>>;
+  // The text of parameters given with a value their spec's `pattern` rejects.
+  readonly invalid: Readonly<Partial<Record<keyof S & string, string>>>;
   // Problems found while parsing parameters (bad integer, missing required): the agent decides
   // per action what they mean (ocf-rarun style policy lives in the agent, not here).
   readonly paramProblems: readonly string[];
@@ -45,8 +50,6 @@ export interface Context<S extends ParamSpecs> {
   readonly log: Logger;
   readonly deadline: Deadline;
 }
-
-export type Handler<S extends ParamSpecs> = (ctx: Context<S>) => Promise<OcfStatus> | OcfStatus;
 
 // Actions as advertised in meta-data. `advertise: false` handles an action without listing it
 // (status, usage-like aliases).
@@ -74,6 +77,12 @@ export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
 // Placeholder handler for actions the runtime answers itself (meta-data).
 export function builtin(): never {
   throw new Error('builtin action reached a handler');
+}
+
+// Identity helper for an agent's parameter spec (lib/<agent>/params.ts): keeps the literal
+// types, so that Params<S> and Context<S> are derived from the one declaration.
+export function defineParams<const S extends ParamSpecs>(specs: S): S {
+  return specs;
 }
 
 // Identity helper that keeps the literal parameter types for Params<S>.

@@ -2,22 +2,22 @@
 
 import { isTrue } from './bool.ts';
 import type { Env } from './env.ts';
-import type { ParamSpecs, Params } from './define.ts';
+import type { ParamSpec, ParamSpecs, Params } from './define.ts';
 
 export interface ParsedParams<S extends ParamSpecs> {
   readonly params: Params<S>;
-  readonly raw: Readonly<Record<keyof S & string, string | undefined>>;
+  readonly invalid: Readonly<Partial<Record<keyof S & string, string>>>;
   readonly problems: readonly string[];
 }
 
 export function parseParams<S extends ParamSpecs>(specs: S, env: Env): ParsedParams<S> {
   const params: Record<string, string | boolean | number | undefined> = {};
-  const raw: Record<string, string | undefined> = {};
+  const invalid: Partial<Record<keyof S & string, string>> = {};
   const problems: string[] = [];
-  for (const [name, spec] of Object.entries(specs)) {
+  for (const [name, spec] of Object.entries(specs) as [keyof S & string, ParamSpec][]) {
     const given = env[`OCF_RESKEY_${name}`];
-    raw[name] = given;
-    const value = given ?? spec.default ?? '';
+    if (given !== undefined && given !== '' && spec.pattern !== undefined && !spec.pattern.test(given)) invalid[name] = given;
+    const value = (given === '' && spec.emptyIsDefault === true ? undefined : given) ?? spec.default ?? '';
     if (spec.required && value === '') problems.push(`${name}: required parameter not set`);
     switch (spec.type) {
       case 'boolean':
@@ -37,5 +37,6 @@ export function parseParams<S extends ParamSpecs>(specs: S, env: Env): ParsedPar
         params[name] = value;
     }
   }
-  return { params: params as Params<S>, raw: raw as Record<keyof S & string, string | undefined>, problems };
+  // The one place the typed view is asserted: built above from the same specs, key by key.
+  return { params: params as Params<S>, invalid, problems };
 }

@@ -10,7 +10,7 @@ import { makeLogger, type Logger } from './log.ts';
 import { metadataXml, usageLine, advertisedActions } from './metadata.ts';
 import { parseParams } from './params.ts';
 import { makeTracer, noTracer, traceTarget, type Tracer } from './trace.ts';
-import { withPolicy } from '../system/policy.ts';
+import { withPolicy } from './policy.ts';
 import type { System } from '../system/types.ts';
 
 // Longest exit reason Pacemaker keeps.
@@ -136,7 +136,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
     const parsed = parseParams(agent.parameters, env);
     const ctx: Context<ParamSpecs> = {
       params: parsed.params,
-      raw: parsed.raw,
+      invalid: parsed.invalid,
       paramProblems: parsed.problems,
       env: ocfEnv,
       sys: withPolicy(sys, deadline, tracer),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeProcess, devNumber, findHolders, mappedPaths, parsePasswd, processGone, type HolderPolicy } from '../../../lib/filesystem/holders.ts';
-import { mountAt, readMounts } from '../../../lib/filesystem/mountinfo.ts';
+import { mountAt, readMounts } from '../../../lib/host/mounts.ts';
 import { FsMachine } from './fake.ts';
 
 // /mnt/a: ext4 on loop0 (7:0), also bind-mounted at /srv/b; /mnt/a/sub: tmpfs; /mnt/ab: sibling.

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { unmountList } from '../../../lib/filesystem/actions.ts';
 import { MIN_ROUND_MS } from '../../../lib/filesystem/unmount.ts';
-import { readMounts } from '../../../lib/filesystem/mountinfo.ts';
+import { readMounts } from '../../../lib/host/mounts.ts';
 import { asMachine, FsMachine, runFs } from './fake.ts';
 
 const LOOP = '/dev/loop0';

@@ -4,7 +4,7 @@ import { Deadline, budgetFor, parseDuration } from '../../../lib/ocf/deadline.ts
 import { parseParams } from '../../../lib/ocf/params.ts';
 import { childEnv, readOcfEnv } from '../../../lib/ocf/env.ts';
 import { traceTarget, makeTracer } from '../../../lib/ocf/trace.ts';
-import { withPolicy } from '../../../lib/system/policy.ts';
+import { withPolicy } from '../../../lib/ocf/policy.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 import { noTracer } from '../../../lib/ocf/trace.ts';
 import { OcfError } from '../../../lib/ocf/codes.ts';
@@ -83,13 +83,21 @@ describe('parseParams', () => {
     on: { type: 'boolean', default: 'false', shortdesc: '', longdesc: '' },
     n: { type: 'integer', default: '', shortdesc: '', longdesc: '' },
     pfx: { type: 'string', default: '.st/', shortdesc: '', longdesc: '' },
+    delay: { type: 'string', default: '1', emptyIsDefault: true, shortdesc: '', longdesc: '' },
+    retry: { type: 'integer', pattern: /^[0-9]+$/, shortdesc: '', longdesc: '' },
   } as const;
   it('applies defaults only when unset, and types values', () => {
     const r = parseParams(specs, { OCF_RESKEY_dev: '/dev/x', OCF_RESKEY_on: 'ja', OCF_RESKEY_n: ' 12 ', OCF_RESKEY_pfx: '' });
-    expect(r.params).toEqual({ dev: '/dev/x', on: true, n: 12, pfx: '' });
-    expect(r.raw.pfx).toBe('');
+    expect(r.params).toEqual({ dev: '/dev/x', on: true, n: 12, pfx: '', delay: '1', retry: undefined });
     expect(r.problems).toEqual([]);
     expect(parseParams(specs, { OCF_RESKEY_dev: 'd' }).params.pfx).toBe('.st/');
+    expect(parseParams(specs, { OCF_RESKEY_dev: 'd', OCF_RESKEY_delay: '' }).params.delay).toBe('1');
+    expect(parseParams(specs, { OCF_RESKEY_dev: 'd', OCF_RESKEY_delay: '2' }).params.delay).toBe('2');
+  });
+  it('lists values a pattern rejects, as given', () => {
+    expect(parseParams(specs, { OCF_RESKEY_dev: 'd', OCF_RESKEY_retry: '-5' }).invalid).toEqual({ retry: '-5' });
+    expect(parseParams(specs, { OCF_RESKEY_dev: 'd', OCF_RESKEY_retry: '' }).invalid).toEqual({});
+    expect(parseParams(specs, { OCF_RESKEY_dev: 'd', OCF_RESKEY_retry: '7' }).invalid).toEqual({});
   });
   it('reports missing required and bad integers', () => {
     expect(parseParams(specs, { OCF_RESKEY_n: '1e3' }).problems).toEqual(['dev: required parameter not set', "n must be an integer, got '1e3'"]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   coveringMount, deeperFirst, isUnder, mountAt, mountsAt, otherMountsOf, parseMountinfo, readMounts, submountsOf, unescapeOctal,
-} from '../../../lib/filesystem/mountinfo.ts';
-import { mountinfoText } from './fake.ts';
+} from '../../../lib/host/mounts.ts';
+import { mountinfoText } from '../filesystem/fake.ts';
 
 const SAMPLE = `22 27 0:21 / /proc rw,relatime - proc proc rw
 27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard

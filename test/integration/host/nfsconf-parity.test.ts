@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nfsConfGet, readNfsConf } from '../../../lib/nfs/nfsconf.ts';
+import { nfsConfGet, readNfsConf } from '../../../lib/host/nfsconf.ts';
 import { NodeSystem } from '../../../lib/system/node.ts';
 import { scratch } from '../../lib/sandbox.ts';
 

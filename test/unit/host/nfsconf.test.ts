@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confDirOrder, expandIncludes, includeTarget, nfsConfGet, parseNfsConf, readNfsConf, resolveInclude } from '../../../lib/nfs/nfsconf.ts';
+import { confDirOrder, expandIncludes, includeTarget, nfsConfGet, parseNfsConf, readNfsConf, resolveInclude } from '../../../lib/host/nfsconf.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/nfs.conf');

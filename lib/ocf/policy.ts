@@ -1,9 +1,9 @@
 // Wraps a System so that every external command honours the operation deadline and is traced
 // (OCF_TRACE_RA): argv, exit status and duration.
 
-import type { Deadline } from '../ocf/deadline.ts';
-import type { Tracer } from '../ocf/trace.ts';
-import type { RunOptions, RunResult, System } from './types.ts';
+import type { Deadline } from './deadline.ts';
+import type { Tracer } from './trace.ts';
+import type { RunOptions, RunResult, System } from '../system/types.ts';
 
 export function withPolicy(sys: System, deadline: Deadline, tracer: Tracer): System {
   const run = async (argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> => {

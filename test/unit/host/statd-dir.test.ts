@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStatdDir, detectStatdDir, statdDirFromArgv, statdDirFromConf } from '../../../lib/nfs/statd-dir.ts';
-import { parseNfsConf } from '../../../lib/nfs/nfsconf.ts';
+import { chooseStatdDir, detectStatdDir, statdDirFromArgv, statdDirFromConf } from '../../../lib/host/statd-dir.ts';
+import { parseNfsConf } from '../../../lib/host/nfsconf.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
 describe('statdDirFromArgv', () => {
