@@ -4,10 +4,10 @@
 
 import type { System } from '../../system/types.ts';
 import { mountAt, origin, parseMountinfo } from '../../nfsserver/mountinfo.ts';
-import { findProcs, type Proc } from '../../nfsserver/procs.ts';
+import { findProcs, type Proc } from '../../host/procs.ts';
 import { decodeState } from '../../nfsserver/nsm.ts';
-import { detectStatdDir } from '../../nfs/statd-dir.ts';
-import { nfsConfGet, readNfsConf, type NfsConf } from '../../nfs/nfsconf.ts';
+import { detectStatdDir } from '../../host/statd-dir.ts';
+import { nfsConfGet, readNfsConf, type NfsConf } from '../../host/nfsconf.ts';
 import { parseEtab, fsidOption } from '../../exportfs/table.ts';
 import { clientMatches } from '../../exportfs/clientspec.ts';
 import { readRecord, recordPaths } from '../../nfsnotify/record.ts';

@@ -27,6 +27,7 @@
 
 import { decode } from 'ini';
 import { isIP } from '../../util/ip.ts';
+import { isUnder } from '../../host/mounts.ts';
 import { isTrue } from '../../ocf/bool.ts';
 import { findAgent } from '../../../agents/index.ts';
 
@@ -84,9 +85,7 @@ export function normalisePath(p: string): string {
 }
 
 export function isWithin(path: string, dir: string): boolean {
-  const p = normalisePath(path);
-  const d = normalisePath(dir);
-  return d === '/' || p === d || p.startsWith(`${d}/`);
+  return isUnder(normalisePath(path), normalisePath(dir));
 }
 
 // The section headers in file order: ini merges repeated sections and nests dotted names, so

@@ -5,7 +5,7 @@ import {
   checkExports, checkFloatingName, checkInfodirBind, checkLastNotification, checkMonitorList, checkNfsdThreads,
   checkNsmState, checkStandbyDaemons, checkStatdNoNotify, statdNoNotify, type ClusterView, type StackView,
 } from '../../../lib/tools/doctor/checks.ts';
-import type { NfsConf } from '../../../lib/nfs/nfsconf.ts';
+import type { NfsConf } from '../../../lib/host/nfsconf.ts';
 
 const NOCONF: NfsConf = new Map();
 const BOOT_S = 1764750000;
