@@ -47,7 +47,7 @@ build/man/.done: deps $(SOURCES)
 # (one runtime on disk); `nfsha` (the admin front end and its tools, nfsha(8)) is a symbolic link to it.
 AGENTDIR = $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)
 install: build man
-	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/compat
+	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/compat $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 dist/nfsha $(AGENTDIR)/Filesystem
 	for a in $(filter-out Filesystem,$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/Filesystem $(AGENTDIR)/$$a; done
 	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/Filesystem $(DESTDIR)$(SBINDIR)/nfsha
@@ -55,6 +55,7 @@ install: build man
 	install -m 0644 build/man/nfsha.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md docs/compat.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 docs/compat/*.md $(DESTDIR)$(DOCDIR)/compat/
+	install -m 0644 examples/*.ini $(DESTDIR)$(DOCDIR)/examples/
 
 # The staging root the README's first command leaves behind.
 stage:

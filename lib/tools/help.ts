@@ -89,7 +89,8 @@ floating host name), cidr_netmask, nic, agent (IPaddr2 or IPaddr); [filesystem I
 directory, fstype, info = yes on the one that holds the NFS state, other Filesystem parameters;
 [nfsserver ID] nfsserver parameters; [export ID] directory, clients (comma separated: one
 exportfs resource each), options, fsid, other exportfs parameters; [nfsnotify ID] source_host;
-[fencing ID] agent (a fence agent) and its parameters. examples/seed.ini is the seed's group.
+[fencing ID] agent (a fence agent) and its parameters. The seed's group is examples/seed.ini
+(installed with the documentation, under examples/).
 
 The group starts the filesystems (one mounted inside another after it), nfsserver with
 nfs_shared_infodir on the info filesystem, nfs_no_notify=true and nfs_server_scope set to the
