@@ -97,7 +97,7 @@ async function main(): Promise<number> {
     }
     if (first !== undefined && isToolName(first)) return runTool(first, args.slice(1), env);
     if (findAgent(first) === undefined) {
-      writeAll(2, `nfsha: unknown agent '${first}'; agents: ${AGENTS.map((a) => a.name).join(', ')}\n`);
+      writeAll(2, `nfsha: unknown agent or tool '${first}'; agents: ${AGENTS.map((a) => a.name).join(', ')}; tools: ${TOOL_NAMES.map((t) => t.name).join(', ')}\n`);
       return OCF.ERR_ARGS;
     }
     name = first;

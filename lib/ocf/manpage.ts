@@ -10,7 +10,7 @@ export function roffEscape(text: string): string {
   return text.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/gm, '\\&$1');
 }
 
-function paragraphs(text: string): string[] {
+export function paragraphs(text: string): string[] {
   return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
 }
 

@@ -1,6 +1,8 @@
 // The tools' documentation, one source for `nfsha <tool> --help` and the man page nfsha(8)
 // (tools/gen-docs.ts).
 
+import { paragraphs } from '../ocf/manpage.ts';
+
 export interface ToolHelp {
   readonly synopsis: readonly string[];
   // Paragraphs separated by blank lines.
@@ -24,13 +26,8 @@ cluster with cibadmin --query (read only: the cluster is never changed). Both wh
 --query and what pcs cluster cib print are accepted.
 
 Each finding is one line, SEVERITY RULE RESOURCES message, followed by the command that fixes it
-where there is one. Rules (errors): order-fs-before-server, order-server-before-exports,
-order-exports-before-ip, order-ip-before-notify, colocation, no-notify, notify-source,
-infodir-on-stack-fs, export-on-stack-fs, fsid-missing, fsid-unique, clone-infodir,
-one-server-per-node. Warnings: fencing, server-scope, missing-notify, missing-ip, op-timeout,
-no-monitor, outdated-parameter (fsid-missing is a warning where the export is on a shared block
-device). Information: not-checked (an NFS server built another way, such as a cloned
-systemd:nfs-server).`,
+where there is one (pcs syntax). Errors come first, then warnings, then information. The rules
+and their ids are listed in nfsha(8).`,
     options: [
       ['--format text|json', 'text (default): one finding a line, coloured on a terminal. json: {"stacks": [...], "findings": [{"severity", "rule", "resources", "message", "fix"}]}.'],
       ['--ignore RULE[,RULE]...', 'leave out findings of these rules (repeatable); an unknown rule id is an error.'],
@@ -119,10 +116,6 @@ function wrap(text: string, width: number, indent: string): string[] {
   }
   if (line !== '') lines.push(indent + line);
   return lines;
-}
-
-export function paragraphs(text: string): string[] {
-  return text.trim().split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
 }
 
 export function toolUsage(name: string): string {

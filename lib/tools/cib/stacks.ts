@@ -15,9 +15,6 @@ export const IP_AGENTS: Readonly<Record<string, string>> = {
   'gcp-vpc-move-vip': 'alias_ip',
   'gcp-vpc-move-route': 'ip',
   'aliyun-vpc-move-ip': 'address',
-  'azure-vip': 'ip',
-  'ibm-cloud-vpc-cr-vip': 'ip',
-  'ibm-cloud-vpc-move-fip': 'ip',
 };
 
 export type Role = 'filesystem' | 'export' | 'ip' | 'notify' | 'portblock';
