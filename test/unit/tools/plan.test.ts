@@ -5,6 +5,8 @@ import { readPlan, PlanError, isWithin, type Plan } from '../../../lib/tools/pla
 import { renderCib, renderCrm, renderPcs, shellQuote } from '../../../lib/tools/plan/render.ts';
 import { runToolWith } from '../../../lib/tools/main.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
+import { checkCib } from '../../../lib/tools/check/index.ts';
+import { parseCib } from '../../../lib/tools/cib/parse.ts';
 
 const SEED = readFileSync(join(import.meta.dirname, '../../../examples/seed.ini'), 'utf8');
 
@@ -232,5 +234,20 @@ describe('nfsha plan (command)', () => {
     expect(await runToolWith('plan', args, { sys, env: {} })).toBe(2);
     expect(sys.stderrText.join('')).toBe(line);
     expect(sys.stdoutText).toEqual([]);
+  });
+});
+
+describe('whatever plan prints passes nfsha check with no error', () => {
+  const cases: [string, string][] = [
+    ['the seed', SEED],
+    ['several clients per export, fencing', `${BASE}[export data]\ndirectory = /srv/a\nclients = 10.0.0.0/24, host1.example.com\n[export more]\ndirectory = /srv/a/more\nclients = *\nfsid = 7\n[fencing sbd]\nagent = fence_sbd\ndevices = /dev/vdd\n`],
+    ['a pseudo-root and a nested filesystem', `[group]\nname = g\n[filesystem inner]\ndevice = /dev/sdb2\ndirectory = /exports/a/inner\nfstype = xfs\n[filesystem a]\ndevice = /dev/sdb1\ndirectory = /exports/a\nfstype = xfs\ninfo = yes\n[ip vip]\nip = 10.0.0.5\nname = nfs.example.com\n[export root]\ndirectory = /exports\nclients = *\n[export ea]\ndirectory = /exports/a\nclients = *\n[export einner]\ndirectory = /exports/a/inner\nclients = *\n`],
+    ['SUSE: state on /var/lib/nfs, heartbeat provider, no nfsnotify', `[group]\nname = g\nprovider = heartbeat\nnotify = no\n[filesystem state]\ndevice = /dev/drbd0\ndirectory = /var/lib/nfs\nfstype = xfs\n[filesystem data]\ndevice = /dev/drbd1\ndirectory = /srv/data\nfstype = xfs\n[ip vip]\nip = 10.0.0.5\n[export e]\ndirectory = /srv/data\nclients = *\n`],
+    ['IPv6', `${BASE.replace('10.0.0.5', 'fd00::5')}[export e]\ndirectory = /srv/a\nclients = [fd00::]/64\n`],
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    const { discovery, findings } = checkCib(parseCib(renderCib(readPlan(text, 't.ini')), 't.ini'));
+    expect(discovery.stacks).toHaveLength(1);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
