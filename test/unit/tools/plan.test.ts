@@ -26,6 +26,47 @@ info = yes
 ip = 10.0.0.5
 `;
 
+// A filesystem mounted inside another, listed first.
+const NESTED = `
+[group]
+name = g
+[filesystem inner]
+device = /dev/sdb2
+directory = /srv/a/inner
+fstype = ext4
+[filesystem outer]
+device = /dev/sdb1
+directory = /srv/a
+fstype = ext4
+info = yes
+[ip vip]
+ip = 10.0.0.5
+[export e]
+directory = /srv/a/inner
+clients = *
+`;
+
+// SUSE's layout: the NFS state on its own filesystem mounted on /var/lib/nfs.
+const SUSE = `
+[group]
+name = g
+provider = heartbeat
+notify = no
+[filesystem state]
+device = /dev/drbd0
+directory = /var/lib/nfs
+fstype = xfs
+[filesystem data]
+device = /dev/drbd1
+directory = /srv/data
+fstype = xfs
+[ip vip]
+ip = 10.0.0.5
+[export e]
+directory = /srv/data
+clients = *
+`;
+
 function plan(extra: string, base = BASE): Plan {
   return readPlan(`${base}\n${extra}`, 't.ini');
 }
@@ -100,45 +141,12 @@ clients = 10.0.0.0/24, host1.example.com`);
   });
 
   it('starts a filesystem mounted inside another after it', () => {
-    const p = readPlan(`
-[group]
-name = g
-[filesystem inner]
-device = /dev/sdb2
-directory = /srv/a/inner
-fstype = ext4
-[filesystem outer]
-device = /dev/sdb1
-directory = /srv/a
-fstype = ext4
-info = yes
-[ip vip]
-ip = 10.0.0.5
-[export e]
-directory = /srv/a/inner
-clients = *`, 't.ini');
+    const p = readPlan(NESTED, 't.ini');
     expect(p.members.filter((m) => m.type === 'Filesystem').map((m) => m.id)).toEqual(['outer', 'inner']);
   });
 
   it('uses the SUSE layout (a filesystem on /var/lib/nfs) without nfs_shared_infodir', () => {
-    const p = readPlan(`
-[group]
-name = g
-provider = heartbeat
-notify = no
-[filesystem state]
-device = /dev/drbd0
-directory = /var/lib/nfs
-fstype = xfs
-[filesystem data]
-device = /dev/drbd1
-directory = /srv/data
-fstype = xfs
-[ip vip]
-ip = 10.0.0.5
-[export e]
-directory = /srv/data
-clients = *`, 't.ini');
+    const p = readPlan(SUSE, 't.ini');
     expect(params(p, 'nfsserver')).toEqual({ nfs_server_scope: '10.0.0.5' });
     expect(p.members.map((m) => m.id)).not.toContain('nfsnotify');
     expect(p.members[0]?.provider).toBe('heartbeat');
@@ -241,8 +249,8 @@ describe('whatever plan prints passes nfsha check with no error', () => {
   const cases: [string, string][] = [
     ['the seed', SEED],
     ['several clients per export, fencing', `${BASE}[export data]\ndirectory = /srv/a\nclients = 10.0.0.0/24, host1.example.com\n[export more]\ndirectory = /srv/a/more\nclients = *\nfsid = 7\n[fencing sbd]\nagent = fence_sbd\ndevices = /dev/vdd\n`],
-    ['a pseudo-root and a nested filesystem', `[group]\nname = g\n[filesystem inner]\ndevice = /dev/sdb2\ndirectory = /exports/a/inner\nfstype = xfs\n[filesystem a]\ndevice = /dev/sdb1\ndirectory = /exports/a\nfstype = xfs\ninfo = yes\n[ip vip]\nip = 10.0.0.5\nname = nfs.example.com\n[export root]\ndirectory = /exports\nclients = *\n[export ea]\ndirectory = /exports/a\nclients = *\n[export einner]\ndirectory = /exports/a/inner\nclients = *\n`],
-    ['SUSE: state on /var/lib/nfs, heartbeat provider, no nfsnotify', `[group]\nname = g\nprovider = heartbeat\nnotify = no\n[filesystem state]\ndevice = /dev/drbd0\ndirectory = /var/lib/nfs\nfstype = xfs\n[filesystem data]\ndevice = /dev/drbd1\ndirectory = /srv/data\nfstype = xfs\n[ip vip]\nip = 10.0.0.5\n[export e]\ndirectory = /srv/data\nclients = *\n`],
+    ['a pseudo-root and a nested filesystem', `${NESTED}[export root]\ndirectory = /srv\nclients = *\n[export eouter]\ndirectory = /srv/a\nclients = *\n`],
+    ['SUSE: state on /var/lib/nfs, heartbeat provider, no nfsnotify', SUSE],
     ['IPv6', `${BASE.replace('10.0.0.5', 'fd00::5')}[export e]\ndirectory = /srv/a\nclients = [fd00::]/64\n`],
   ];
   it.each(cases)('%s', (_name, text) => {
