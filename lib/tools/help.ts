@@ -47,8 +47,9 @@ cluster where each NFS server stack runs (crm_node, crm_mon) and then goes throu
 "Understanding Failures" list on this node. Each check prints PASS, FAIL or SKIPPED with the
 evidence it saw and, when it fails, the fix. Nothing is changed.
 
-Checks, by id: config (nfsha check finds no error), stack-location (the stack runs on exactly
-one node), infodir-bind (/var/lib/nfs is the bind of nfs_shared_infodir, or the stack's
+Checks, by id: config (nfsha check finds no error), boot-services (with systemd: no NFS server
+unit is enabled at boot), stack-location (the stack runs on exactly one node, or nfsserver is
+cloned), infodir-bind (/var/lib/nfs is the bind of nfs_shared_infodir, or the stack's
 filesystem mounted there), nsm-state (the NSM state file was rewritten and rpc.statd restarted
 at nfsserver's last start, taken from the CIB's status: clients reclaim only when the number
 changes), statd-no-notify (rpc.statd runs with --no-notify, so only nfsnotify announces the
@@ -62,7 +63,7 @@ standby-daemons (on a node where the stack does not run: no nfsd threads, rpc.mo
 or nfsdcld outside the cluster).
 
 Where the stack runs elsewhere, doctor says where and checks only what a standby can:
-floating-name and standby-daemons; the active node's checks are SKIPPED.`,
+boot-services, floating-name and standby-daemons; the active node's checks are SKIPPED.`,
     options: [
       ['--format text|json', 'text (default): one check a line, coloured on a terminal. json: {"node", "stacks": [{"server", "group", "runsOn", "here"}], "checks": [{"id", "stack", "status": "pass"|"fail"|"skipped", "evidence", "fix"}], "summary": {"pass", "fail", "skipped"}}.'],
       ['-h, --help', 'this text.'],

@@ -16,6 +16,7 @@ import { canonicalAddress, isLocal, parseGetentAhosts, parseGetentHosts } from '
 import { parseSourceHosts } from '../../nfsnotify/config.ts';
 import { isIP } from '../../util/ip.ts';
 import { isTrue } from '../../ocf/bool.ts';
+import { systemdIsPid1, unitFiles } from '../../nfsserver/validate.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
@@ -31,6 +32,8 @@ export interface DoctorCheck {
 // What doctor needs to know of one NFS server stack (from the CIB).
 export interface StackView {
   readonly group: string | undefined;
+  // nfsserver is cloned (NFSv4 only, without shared state): it may run on several nodes.
+  readonly cloned?: boolean;
   readonly server: { readonly id: string; readonly params: Readonly<Record<string, string>> };
   readonly filesystems: readonly { readonly id: string; readonly device: string; readonly directory: string }[];
   readonly exports: readonly { readonly id: string; readonly directory: string; readonly clientspec: string; readonly fsid: string }[];
@@ -352,6 +355,22 @@ export function checkStandbyDaemons(env: DoctorEnv, stack: StackView, runsOn: re
   const where = runsOn.length === 0 ? 'the stack runs nowhere' : `the stack runs on ${runsOn.join(', ')}`;
   if (running.length > 0) return fail(id, stack, `${where}, yet here run: ${running.join(', ')}`, 'stop and disable the NFS server outside the cluster: systemctl disable --now nfs-server.service rpc-statd.service (Pacemaker starts them)');
   return pass(id, stack, `${where}; here no nfsd thread, no rpc.mountd, rpc.statd or nfsdcld`);
+}
+
+// The NFS server's units must not start at boot: after a reboot they would serve (and hold the
+// node's own /var/lib/nfs) outside the cluster. systemd only; other init systems are skipped.
+const SERVER_UNITS = ['nfs-server.service', 'nfs-mountd.service', 'rpc-statd.service', 'nfsdcld.service'];
+
+export async function checkBootServices(env: DoctorEnv): Promise<DoctorCheck> {
+  const id = 'boot-services';
+  const { sys } = env;
+  if (!systemdIsPid1(sys)) return { id, stack: undefined, status: 'skipped', evidence: 'systemd is not PID 1: boot services are not checked' };
+  const r = await sys.run(['systemctl', '--no-legend', 'list-unit-files', ...SERVER_UNITS], { timeoutMs: 30000 });
+  const units = unitFiles(r.stdout);
+  const states = SERVER_UNITS.filter((u) => units.has(u)).map((u) => `${u} ${units.get(u) ?? ''}`);
+  const enabled = SERVER_UNITS.filter((u) => /^enabled/.test(units.get(u) ?? ''));
+  if (enabled.length > 0) return { id, stack: undefined, status: 'fail', evidence: `enabled at boot: ${enabled.join(', ')}: after a reboot NFS is served outside the cluster`, fix: `systemctl disable ${enabled.join(' ')}` };
+  return { id, stack: undefined, status: 'pass', evidence: states.length === 0 ? 'no NFS server unit installed' : `not enabled at boot: ${states.join(', ')}` };
 }
 
 export async function nodeConf(sys: System): Promise<NfsConf> {

@@ -18,6 +18,7 @@ export function stackView(s: Stack): StackView {
   const param = (p: { params: ReadonlyMap<string, string> }, k: string): string => p.params.get(k) ?? '';
   return {
     group: s.group,
+    cloned: s.server.clone !== undefined,
     server: { id: s.server.id, params: Object.fromEntries(s.server.params) },
     filesystems: s.filesystems.map((p) => ({ id: p.id, device: param(p, 'device'), directory: param(p, 'directory') })),
     // exportfs takes several directories in one resource: each further one gets the next fsid.

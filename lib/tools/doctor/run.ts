@@ -3,13 +3,13 @@
 // are two renderings of it.
 
 import {
-  checkExports, checkFloatingName, checkInfodirBind, checkLastNotification, checkMonitorList, checkNfsdThreads,
+  checkBootServices, checkExports, checkFloatingName, checkInfodirBind, checkLastNotification, checkMonitorList, checkNfsdThreads,
   checkNsmState, checkStandbyDaemons, checkStatdNoNotify, nodeConf, type ClusterView, type DoctorCheck, type DoctorEnv, type StackView,
 } from './checks.ts';
 
 // Every check id doctor can report, in the order it runs them (scripts select on them).
 export const DOCTOR_CHECKS = [
-  'config', 'stack-location', 'infodir-bind', 'nsm-state', 'statd-no-notify', 'nfsd-threads', 'exports-in-table',
+  'config', 'boot-services', 'stack-location', 'infodir-bind', 'nsm-state', 'statd-no-notify', 'nfsd-threads', 'exports-in-table',
   'floating-name', 'nsm-monitor-list', 'last-notification', 'standby-daemons',
 ] as const;
 
@@ -32,6 +32,7 @@ function location(stack: StackView, runsOn: readonly string[], node: string): Do
   const name = stack.group ?? stack.server.id;
   const base = { id: 'stack-location', stack: stack.server.id };
   if (runsOn.length === 0) return { ...base, status: 'fail', evidence: `${name} runs on no node`, fix: `pcs resource status ${name}; pcs resource enable ${name}; pcs resource cleanup ${name}` };
+  if (stack.cloned === true) return { ...base, status: 'pass', evidence: `${stack.server.id} is cloned and runs on ${runsOn.join(', ')}${runsOn.includes(node) ? ' (this node among them)' : ''}` };
   if (runsOn.length > 1) return { ...base, status: 'fail', evidence: `${stack.server.id} is active on ${runsOn.join(', ')} at once`, fix: `pcs resource cleanup ${name}` };
   const where = runsOn[0] ?? '';
   return { ...base, status: 'pass', evidence: where === node ? `${name} runs on ${where} (this node)` : `${name} runs on ${where}; ${node} is a standby for it` };
@@ -41,7 +42,7 @@ function location(stack: StackView, runsOn: readonly string[], node: string): Do
 export async function runDoctor(env: DoctorEnv, stacks: readonly StackView[], cluster: ClusterView, config: DoctorCheck): Promise<DoctorReport> {
   const node = cluster.localNode;
   const conf = await nodeConf(env.sys);
-  const checks: DoctorCheck[] = [config];
+  const checks: DoctorCheck[] = [config, await checkBootServices(env)];
   const reports: StackReport[] = [];
   const hereAny = stacks.filter((s) => cluster.runsOn(s.server.id).includes(node)).map((s) => s.server.id);
   for (const stack of stacks) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedSystem, type ExpectedCall } from '../../../lib/system/scripted.ts';
 import {
-  checkExports, checkFloatingName, checkInfodirBind, checkLastNotification, checkMonitorList, checkNfsdThreads,
+  checkBootServices, checkExports, checkFloatingName, checkInfodirBind, checkLastNotification, checkMonitorList, checkNfsdThreads,
   checkNsmState, checkStandbyDaemons, checkStatdNoNotify, statdNoNotify, type ClusterView, type StackView,
 } from '../../../lib/tools/doctor/checks.ts';
 import type { NfsConf } from '../../../lib/host/nfsconf.ts';
@@ -295,5 +295,20 @@ describe('standby-daemons', () => {
     const busy = node().file('/proc/fs/nfsd/threads', '8\n');
     proc(busy, 500, ['/usr/sbin/rpc.mountd']);
     expect(checkStandbyDaemons({ sys: busy, rsctmp: '' }, STACK, ['node2'])).toMatchObject({ status: 'fail', evidence: 'the stack runs on node2, yet here run: nfsd (8 threads), rpc.mountd 500' });
+  });
+});
+
+describe('boot-services', () => {
+  const LIST = ['systemctl', '--no-legend', 'list-unit-files', 'nfs-server.service', 'nfs-mountd.service', 'rpc-statd.service', 'nfsdcld.service'];
+  it('fails when an NFS server unit starts at boot, passes when none does', async () => {
+    const on = node().file('/proc/1/comm', 'systemd\n').expect({ argv: LIST, stdout: 'nfs-mountd.service static -\nnfs-server.service enabled disabled\nrpc-statd.service static -\n' });
+    expect(await checkBootServices({ sys: on, rsctmp: '' })).toMatchObject({ status: 'fail', evidence: 'enabled at boot: nfs-server.service: after a reboot NFS is served outside the cluster', fix: 'systemctl disable nfs-server.service' });
+    const off = node().file('/proc/1/comm', 'systemd\n').expect({ argv: LIST, stdout: 'nfs-server.service disabled disabled\n' });
+    expect(await checkBootServices({ sys: off, rsctmp: '' })).toMatchObject({ status: 'pass', evidence: 'not enabled at boot: nfs-server.service disabled' });
+    off.done();
+  });
+
+  it('is skipped without systemd', async () => {
+    expect((await checkBootServices({ sys: node().file('/proc/1/comm', 'init\n'), rsctmp: '' })).status).toBe('skipped');
   });
 });

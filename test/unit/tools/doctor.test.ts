@@ -9,6 +9,8 @@ import { clusterView, parseActive, parseLastStarts } from '../../../lib/tools/do
 import { runToolWith } from '../../../lib/tools/main.ts';
 import { readPlan } from '../../../lib/tools/plan/topology.ts';
 import { renderCib } from '../../../lib/tools/plan/render.ts';
+import { runDoctor } from '../../../lib/tools/doctor/run.ts';
+import type { ClusterView, StackView } from '../../../lib/tools/doctor/checks.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/doctor');
 const CRM_MON = readFileSync(join(FIX, 'crm_mon-group.xml'), 'utf8');
@@ -71,13 +73,13 @@ describe('nfsha doctor on a standby node', () => {
     expect(out.node).toBe('node2');
     expect(out.stacks).toEqual([{ server: 'nfsserver', group: 'nfsgroup', runsOn: ['node1'], here: false }]);
     expect(out.checks.map((c) => [c.id, c.status])).toEqual([
-      ['config', 'pass'], ['stack-location', 'pass'],
+      ['config', 'pass'], ['boot-services', 'skipped'], ['stack-location', 'pass'],
       ['infodir-bind', 'skipped'], ['nsm-state', 'skipped'], ['statd-no-notify', 'skipped'], ['nfsd-threads', 'skipped'],
       ['exports-in-table', 'skipped'], ['nsm-monitor-list', 'skipped'], ['last-notification', 'skipped'],
       ['floating-name', 'pass'], ['standby-daemons', 'pass'],
     ]);
-    expect(out.checks[1]?.evidence).toBe('nfsgroup runs on node1; node2 is a standby for it');
-    expect(out.summary).toEqual({ pass: 4, fail: 0, skipped: 7 });
+    expect(out.checks[2]?.evidence).toBe('nfsgroup runs on node1; node2 is a standby for it');
+    expect(out.summary).toEqual({ pass: 4, fail: 0, skipped: 8 });
   });
 
   it('fails, with the fix, when nfsd runs outside the cluster (text)', async () => {
@@ -87,7 +89,7 @@ describe('nfsha doctor on a standby node', () => {
     const text = sys.stdoutText.join('');
     expect(text).toContain('nfsha doctor on node2: 1 NFS server stack\n');
     expect(text).toMatch(/\nFAIL {5}standby-daemons {4}nfsserver {2}the stack runs on node1, yet here run: nfsd \(8 threads\)\n {39}fix: stop and disable/);
-    expect(text).toContain('3 passed, 1 failed, 7 skipped\n');
+    expect(text).toContain('3 passed, 1 failed, 8 skipped\n');
   });
 
   it('fails stack-location when the stack runs nowhere', async () => {
@@ -102,7 +104,7 @@ describe('nfsha doctor on a standby node', () => {
     );
     expect(await runToolWith('doctor', ['--format', 'json'], { sys: none, env: {} })).toBe(1);
     const out = JSON.parse(none.stdoutText.join('')) as { checks: { id: string; status: string; evidence: string; fix: string | null }[] };
-    expect(out.checks[1]).toEqual({ id: 'stack-location', stack: 'nfsserver', status: 'fail', evidence: 'nfsgroup runs on no node', fix: 'pcs resource status nfsgroup; pcs resource enable nfsgroup; pcs resource cleanup nfsgroup' });
+    expect(out.checks[2]).toEqual({ id: 'stack-location', stack: 'nfsserver', status: 'fail', evidence: 'nfsgroup runs on no node', fix: 'pcs resource status nfsgroup; pcs resource enable nfsgroup; pcs resource cleanup nfsgroup' });
   });
 });
 
@@ -138,7 +140,7 @@ describe('nfsha doctor on the active node', () => {
     const out = JSON.parse(sys.stdoutText.join('')) as { stacks: unknown[]; checks: { id: string; status: string; evidence: string }[] };
     expect(out.stacks).toEqual([{ server: 'nfsserver', group: 'nfsgroup', runsOn: ['node1'], here: true }]);
     expect(out.checks.map((c) => [c.id, c.status])).toEqual([
-      ['config', 'pass'], ['stack-location', 'pass'], ['infodir-bind', 'pass'], ['nsm-state', 'fail'], ['statd-no-notify', 'pass'],
+      ['config', 'pass'], ['boot-services', 'skipped'], ['stack-location', 'pass'], ['infodir-bind', 'pass'], ['nsm-state', 'fail'], ['statd-no-notify', 'pass'],
       ['nfsd-threads', 'pass'], ['exports-in-table', 'pass'], ['floating-name', 'pass'], ['nsm-monitor-list', 'pass'], ['last-notification', 'pass'],
     ]);
     expect(out.checks.find((c) => c.id === 'nsm-state')?.evidence).toContain('the state number did not change at the last start');
@@ -161,5 +163,18 @@ describe('nfsha doctor: when it cannot run', () => {
     expect(await runToolWith('doctor', ['--format', 'yaml'], { sys, env: {} })).toBe(2);
     expect(await runToolWith('doctor', ['cib.xml'], { sys, env: {} })).toBe(2);
     expect(sys.stderrText.join('')).toBe("nfsha doctor: --format wants text or json, not 'yaml'\nnfsha doctor: doctor takes no arguments: it reads the live CIB of this node's cluster\n");
+  });
+});
+
+describe('a cloned nfsserver', () => {
+  it('may run on several nodes', async () => {
+    const sys = new ScriptedSystem();
+    sys.file('/proc', '', 'dir');
+    const stack: StackView = { group: undefined, cloned: true, server: { id: 'nfs', params: { nfsv4_only: 'true' } }, filesystems: [], exports: [], ips: [], notify: undefined };
+    const cluster: ClusterView = { localNode: 'node3', runsOn: () => ['node1', 'node2'], lastStart: () => undefined };
+    const r = await runDoctor({ sys, rsctmp: '' }, [stack], cluster, { id: 'config', stack: undefined, status: 'pass', evidence: '' });
+    expect(r.checks.find((c) => c.id === 'stack-location')).toEqual({ id: 'stack-location', stack: 'nfs', status: 'pass', evidence: 'nfs is cloned and runs on node1, node2' });
+    const unclonedTwice = await runDoctor({ sys, rsctmp: '' }, [{ ...stack, cloned: false }], cluster, { id: 'config', stack: undefined, status: 'pass', evidence: '' });
+    expect(unclonedTwice.checks.find((c) => c.id === 'stack-location')?.status).toBe('fail');
   });
 });
