@@ -2,8 +2,10 @@
 // Parameters, defaults and action timeouts are those of ocf:heartbeat:Filesystem (upstream HEAD).
 
 import { FILESYSTEM_PARAMS } from '../lib/filesystem/params.ts';
+import { FILESYSTEM_TOOLS } from '../lib/filesystem/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { monitor, start, status, stop, validateAll } from '../lib/filesystem/actions.ts';
+import { monitor, start, status, stop } from '../lib/filesystem/actions.ts';
+import { validateAll } from '../lib/filesystem/validate.ts';
 
 export const Filesystem = defineAgent({
   name: 'Filesystem',
@@ -23,6 +25,7 @@ monitor checks that the right device is mounted on the directory. With OCF_CHECK
 also reads one block of the device with O_DIRECT; with OCF_CHECK_LEVEL=20 it writes, syncs and
 reads back a small status file on the filesystem (see statusfile_prefix).`,
   parameters: FILESYSTEM_PARAMS,
+  tools: FILESYSTEM_TOOLS,
   actions: {
     start: { timeout: '60s', run: start },
     stop: { timeout: '60s', run: stop },

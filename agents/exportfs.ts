@@ -2,8 +2,10 @@
 // Parameters, defaults and action timeouts are those of ocf:heartbeat:exportfs (upstream HEAD).
 
 import { EXPORTFS_PARAMS } from '../lib/exportfs/params.ts';
+import { EXPORTFS_TOOLS } from '../lib/exportfs/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { exportfsMonitor, exportfsStart, exportfsStop, exportfsValidate } from '../lib/exportfs/agent.ts';
+import { monitor, start, stop } from '../lib/exportfs/actions.ts';
+import { validateAll } from '../lib/exportfs/validate.ts';
 
 export const exportfs = defineAgent({
   name: 'exportfs',
@@ -18,11 +20,12 @@ directory, so that it follows the export to another node.
 
 The kernel NFS server must already run: order this resource after nfsserver.`,
   parameters: EXPORTFS_PARAMS,
+  tools: EXPORTFS_TOOLS,
   actions: {
-    start: { timeout: '40s', run: exportfsStart },
-    stop: { timeout: '120s', run: exportfsStop },
-    monitor: { timeout: '20s', interval: '10s', depth: '0', run: exportfsMonitor },
+    start: { timeout: '40s', run: start },
+    stop: { timeout: '120s', run: stop },
+    monitor: { timeout: '20s', interval: '10s', depth: '0', run: monitor },
     'meta-data': { timeout: '5s', run: builtin },
-    'validate-all': { timeout: '30s', run: exportfsValidate },
+    'validate-all': { timeout: '30s', run: validateAll },
   },
 });

@@ -3,9 +3,10 @@
 // timeouts are those of ocf:heartbeat:nfsnotify (upstream HEAD).
 
 import { NFSNOTIFY_PARAMS } from '../lib/nfsnotify/params.ts';
+import { NFSNOTIFY_TOOLS } from '../lib/nfsnotify/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { OCF } from '../lib/ocf/codes.ts';
-import { monitor, reload, start, stop, validate } from '../lib/nfsnotify/actions.ts';
+import { monitor, reload, start, stop } from '../lib/nfsnotify/actions.ts';
+import { validateAll } from '../lib/nfsnotify/validate.ts';
 
 export const nfsnotify = defineAgent({
   name: 'nfsnotify',
@@ -19,12 +20,13 @@ notification that does not come from the name they mounted.
 
 reload sends the notifications again.`,
   parameters: NFSNOTIFY_PARAMS,
+  tools: NFSNOTIFY_TOOLS,
   actions: {
     start: { timeout: '90s', run: start },
     stop: { timeout: '90s', run: stop },
     monitor: { timeout: '90s', interval: '30s', depth: '0', run: monitor },
     reload: { timeout: '90s', run: reload },
     'meta-data': { timeout: '10s', run: builtin },
-    'validate-all': { timeout: '20s', run: async (ctx) => { await validate(ctx); return OCF.SUCCESS; } },
+    'validate-all': { timeout: '20s', run: validateAll },
   },
 });

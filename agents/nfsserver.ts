@@ -3,8 +3,9 @@
 // including the parameters upstream offers on Red Hat systems only: here they are always listed.
 
 import { NFSSERVER_PARAMS } from '../lib/nfsserver/params.ts';
+import { NFSSERVER_TOOLS } from '../lib/nfsserver/tools.ts';
 import { builtin, defineAgent } from '../lib/ocf/define.ts';
-import { monitor, start, stop, validateAll } from '../lib/nfsserver/server.ts';
+import { monitor, start, stop, validateAll } from '../lib/nfsserver/actions.ts';
 
 export const nfsserver = defineAgent({
   name: 'nfsserver',
@@ -20,6 +21,7 @@ reclaim their locks.
 Place this resource after the filesystems it needs and before the exports, the floating IP and
 nfsnotify in the group. Set nfs_no_notify=true when nfsnotify sends the reboot notifications.`,
   parameters: NFSSERVER_PARAMS,
+  tools: NFSSERVER_TOOLS,
   actions: {
     start: { timeout: '40s', run: start },
     stop: { timeout: '20s', run: stop },

@@ -3,6 +3,9 @@
 // listings of `exportfs`, `exportfs -v` (long paths wrap onto a `\t\tclient` line, `*` shows as
 // `<world>`) and `exportfs -s` (one `path  client(options)` line per export). Pure parsers.
 
+import { OCF, OcfError } from '../ocf/codes.ts';
+import type { ExportfsContext } from './params.ts';
+
 export interface ExportEntry {
   // The exported directory, unescaped.
   readonly path: string;
@@ -80,4 +83,16 @@ export function fsidOption(options: readonly string[]): string | undefined {
   let v: string | undefined;
   for (const o of options) if (o.startsWith('fsid=')) v = o.slice(5);
   return v;
+}
+
+// The export table as exportfs keeps it: <state directory>/etab.
+export async function readTable(ctx: Pick<ExportfsContext, 'sys'>, stateDir: string): Promise<ExportEntry[]> {
+  const path = `${stateDir}/etab`;
+  let text: string | null;
+  try {
+    text = await ctx.sys.readFileIfExists(path);
+  } catch (e) {
+    throw new OcfError(OCF.ERR_GENERIC, `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return text === null ? [] : parseEtab(text);
 }

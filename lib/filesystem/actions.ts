@@ -2,18 +2,15 @@
 // validate-all, on top of the resolved resource (resource.ts) and the unmount engine.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
-import {
-  hasOptionWord, movedMountPoint, optionWords, parseForceUnmount, parseRunFsck, parseSignalDelay, parseSignals,
-  type FsckPolicy, type ForceUnmount, type Signal,
-} from './config.ts';
-import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck, NETWORK } from './fstypes.ts';
+import { movedMountPoint, parseForceUnmount, type ForceUnmount } from './settings.ts';
+import { needsAutoFsck, NETWORK } from './fstypes.ts';
 import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';
 import { bounded, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
+import { requireTools } from './tools.ts';
+import { bindOptions, flushbufs, fstypeSupported, mountArgv, systemdDropIn, waitForDevice } from './mount.ts';
+import { checkClone, forceUnmountOf, op, requireBase, runFsckOf, signalDelayOf, signalsOf, statusFile } from './validate.ts';
 
-const DROP_IN_DIR = '/run/systemd/system/resource-agents-deps.target.d';
-const DROP_IN = `${DROP_IN_DIR}/99-Filesystem-remote.conf`;
-const DROP_IN_LINE = 'After=remote-fs.target';
 // fast_stop: the whole stop gets this long.
 const FAST_STOP_MS = 6000;
 // The stop budget when Pacemaker does not say (ocf-shellfuncs' assumption).
@@ -22,103 +19,8 @@ const DEFAULT_STOP_MS = 20000;
 // ---------------------------------------------------------------------------------------------
 // shared pieces
 
-function op(ctx: FsContext): { action: string; isProbe: boolean } {
-  return { action: ctx.env.action, isProbe: ctx.env.isProbe };
-}
-
-// force_unmount as configured (default true on every distribution: docs/compat.md), warning
-// about unknown words.
-function forceUnmountOf(ctx: FsContext): ForceUnmount {
-  const f = parseForceUnmount(ctx.params.force_unmount);
-  for (const w of f.unknown) ctx.log.warn(`force_unmount: unknown modifier ${w} ignored`);
-  return f;
-}
-
-// mount and umount are needed by start and stop; the probe never needs a tool (it reads
-// /proc), and fuser is never needed (holders are found natively).
-async function requireTools(ctx: FsContext, tools: readonly string[]): Promise<void> {
-  const found = await Promise.all(tools.map((t) => ctx.sys.which(t)));
-  const missing = tools.find((_, i) => found[i] === null);
-  if (missing !== undefined) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${missing}`);
-}
-
-const BASE_TOOLS = ['mount', 'umount'];
-
-function signalsOf(ctx: FsContext, name: 'term_signals' | 'kill_signals', strict: boolean): Signal[] {
-  const { signals, invalid } = parseSignals(ctx.params[name]);
-  if (invalid.length > 0) {
-    if (strict) throw new OcfError(OCF.ERR_CONFIGURED, `${name}: unknown signal ${invalid.join(' ')}`);
-    ctx.log.warn(`${name}: unknown signal ${invalid.join(' ')} ignored`);
-  }
-  return signals;
-}
-
-function signalDelayOf(ctx: FsContext, strict: boolean): number {
-  const text = ctx.params.signal_delay;
-  const ms = parseSignalDelay(text);
-  if (ms !== undefined) return ms;
-  if (strict) throw new OcfError(OCF.ERR_CONFIGURED, `signal_delay must be a number of seconds, got '${text}'`);
-  ctx.log.warn(`signal_delay '${text}' is not a number of seconds; using 1`);
-  return 1000;
-}
-
-function runFsckOf(ctx: FsContext): FsckPolicy {
-  const fsck = parseRunFsck(ctx.params.run_fsck);
-  if (fsck.invalid) ctx.log.warn(`Invalid parameter value for fsck: '${ctx.params.run_fsck}'; setting to 'auto'`);
-  return fsck.policy;
-}
-
-function statusFile(ctx: FsContext, res: Resource): string {
-  const prefix = ctx.params.statusfile_prefix;
-  if (prefix.split('/').includes('..')) throw new OcfError(OCF.ERR_CONFIGURED, `statusfile_prefix must stay inside the mount point, got '${prefix}'`);
-  const clone = ctx.env.cloneNumber !== undefined && ctx.env.cloneNumber !== '' ? `_${ctx.env.cloneNumber}` : '';
-  return `${res.dir}/${prefix}${ctx.env.instance}${clone}_${ctx.sys.hostname()}`;
-}
-
 function logRunning(ctx: FsContext, res: Resource): void {
   ctx.log.info(`Running ${ctx.env.action} for ${res.label} on ${res.mountPoint}`);
-}
-
-// Clone safety (filesystem.md §3.7); returns whether start should write the systemd drop-in.
-function checkClone(ctx: FsContext, res: Resource): boolean {
-  const verdict = cloneVerdict(res.fstype, ctx.params.force_clones, hasOptionWord(res.options, 'ro'), ctx.env.isClone);
-  if (!verdict.allowed) {
-    ctx.log.err('DO NOT RUN IT AS A CLONE!');
-    ctx.log.err('Politely refusing to proceed to avoid data corruption.');
-    throw new OcfError(OCF.ERR_CONFIGURED, `DANGER! ${res.fstype} on ${res.label} is NOT cluster-aware!`);
-  }
-  if (verdict.warn !== undefined) {
-    ctx.log.warn(`${res.fstype} on ${res.label} is NOT cluster-aware!`);
-    if (verdict.warn === 'forced') ctx.log.warn("But we'll let it run because we trust _YOU_ verified it's safe to do so.");
-    else {
-      ctx.log.warn("But we'll let it run because it is mounted read-only.");
-      ctx.log.warn("Please make sure that it's meta data is read-only too!");
-    }
-  }
-  return verdict.dropIn;
-}
-
-// After=remote-fs.target for resource-agents-deps.target, only where systemd runs the machine.
-async function systemdDropIn(ctx: FsContext): Promise<void> {
-  const init = (await ctx.sys.readFileIfExists('/proc/1/comm').catch(() => null))?.trim();
-  if (init !== 'systemd') return;
-  const current = await ctx.sys.readFileIfExists(DROP_IN).catch(() => null);
-  if (current?.split('\n').includes(DROP_IN_LINE)) return;
-  try {
-    await ctx.sys.mkdirp(DROP_IN_DIR);
-    await ctx.sys.writeFile(DROP_IN, `[Unit]\n${DROP_IN_LINE}\n`, { mode: 0o644 });
-  } catch (e) {
-    ctx.log.warn(`could not write ${DROP_IN}: ${e instanceof Error ? e.message : String(e)}`);
-    return;
-  }
-  const r = await ctx.sys.run(['systemctl', 'daemon-reload']);
-  if (r.exitCode !== 0) ctx.log.warn(`systemctl daemon-reload failed: ${r.stderr.trim()}`);
-}
-
-async function flushbufs(ctx: FsContext, device: string): Promise<void> {
-  if ((await ctx.sys.which('blockdev')) === null) return;
-  const r = await ctx.sys.run(['blockdev', '--flushbufs', device]);
-  if (r.exitCode !== 0) ctx.log.debug(`blockdev --flushbufs ${device}: ${r.stderr.trim()}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +83,7 @@ export async function monitor(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
   const { res, mounts } = p;
-  if (!ctx.env.isProbe) await requireTools(ctx, BASE_TOOLS);
+  if (!ctx.env.isProbe) await requireBase(ctx);
   const s = await statusAt(ctx, res, mounts);
   if (s.state === 'unmounted') return OCF.NOT_RUNNING;
   if (s.state === 'foreign') {
@@ -202,7 +104,7 @@ export async function status(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
   const { res, mounts } = p;
-  await requireTools(ctx, BASE_TOOLS);
+  await requireBase(ctx);
   logRunning(ctx, res);
   const s = await statusAt(ctx, res, mounts);
   if (s.state === 'foreign') throw new OcfError(OCF.ERR_CONFIGURED, foreignMessage(s.entry, res));
@@ -217,78 +119,15 @@ export async function status(ctx: FsContext): Promise<OcfStatus> {
 // ---------------------------------------------------------------------------------------------
 // validate-all
 
-export async function validateAll(ctx: FsContext): Promise<OcfStatus> {
-  const p = await prepare(ctx, op(ctx));
-  if ('done' in p) return p.done;
-  await requireTools(ctx, BASE_TOOLS);
-  forceUnmountOf(ctx);
-  signalsOf(ctx, 'term_signals', true);
-  signalsOf(ctx, 'kill_signals', true);
-  signalDelayOf(ctx, true);
-  runFsckOf(ctx);
-  checkClone(ctx, p.res);
-  if (ctx.env.checkLevel >= 20) statusFile(ctx, p.res);
-  return OCF.SUCCESS;
-}
-
 // ---------------------------------------------------------------------------------------------
 // start
-
-// Is the kernel able to mount this type? Loads the module when it is not listed yet.
-async function fstypeSupported(ctx: FsContext, fstype: string): Promise<void> {
-  if (fstype === '' || fstype === 'none') return;
-  const { name, helper } = kernelSupportName(fstype);
-  if (helper !== undefined) await requireTools(ctx, [helper]);
-  if (name !== fstype) ctx.log.info(`Checking support for ${fstype} as "${name}"`);
-  const listed = async (): Promise<boolean> => kernelHasFs((await ctx.sys.readFileIfExists('/proc/filesystems').catch(() => null)) ?? '', name);
-  if (await listed()) return;
-  const r = await ctx.sys.run(['modprobe', name]);
-  if (r.exitCode !== 0) throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find filesystem ${name} in /proc/filesystems and failed to load kernel module`);
-  for (let i = 0; i < 5; i++) {
-    if (await listed()) return;
-    ctx.log.debug(`Unable to find support for ${name} in /proc/filesystems after modprobe, trying again`);
-    await ctx.sys.sleep(1000);
-    ctx.deadline.check('waiting for the kernel module');
-  }
-  throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find filesystem ${name} in /proc/filesystems`);
-}
-
-// A block device that does not exist yet may appear once udev has processed a fresh
-// partition table (upstream's partprobe + udevadm settle).
-async function waitForDevice(ctx: FsContext, device: string): Promise<void> {
-  if ((await ctx.sys.which('partprobe')) !== null) await ctx.sys.run(['partprobe']);
-  if ((await ctx.sys.which('udevadm')) !== null) {
-    const secs = Math.max(1, Math.floor(ctx.deadline.remaining() / 1000));
-    await ctx.sys.run(['udevadm', 'settle', '-t', String(secs), `--exit-if-exists=${device}`]);
-  }
-}
-
-// What to hand to mount as the source: the resolved device for tags we resolved, else the
-// parameter as upstream passes it (-U/-L and their value as two words).
-function mountSource(res: Resource): string[] {
-  const { spec, dev } = res;
-  if (dev.block) return [dev.path];
-  switch (spec.kind) {
-    case 'tag': return [spec.option, spec.value];
-    case 'fstab-tag': return [`${spec.tag}=${spec.value}`];
-    case 'path': return [spec.path];
-    case 'source': return [spec.source];
-  }
-}
-
-export function mountArgv(res: Resource): string[] {
-  const argv = ['mount'];
-  if (res.fstype !== '' && res.fstype !== 'none') argv.push('-t', res.fstype);
-  if (res.options !== '') argv.push('-o', res.options);
-  return [...argv, ...mountSource(res), res.dir];
-}
 
 export async function start(ctx: FsContext): Promise<OcfStatus> {
   const p = await prepare(ctx, op(ctx));
   if ('done' in p) return p.done;
   const { res } = p;
   let { mounts } = p;
-  await requireTools(ctx, BASE_TOOLS);
+  await requireBase(ctx);
   logRunning(ctx, res);
   const dropIn = checkClone(ctx, res);
   if (dropIn) await systemdDropIn(ctx);
@@ -322,7 +161,7 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
     if (!present) throw new OcfError(OCF.ERR_INSTALLED, `Couldn't find device [${res.label}]. Expected /dev/??? to exist`);
     const fsck = runFsckOf(ctx);
     if (fsck === 'force' || (fsck === 'auto' && needsAutoFsck(res.fstype))) {
-      await requireTools(ctx, ['fsck']);
+      await requireTools(ctx.sys, 'fsck');
       ctx.log.info(`Starting filesystem check on ${device}`);
       const argv = res.fstype === '' ? ['fsck', '-p', device] : ['fsck', '-t', res.fstype, '-p', device];
       const r = await ctx.sys.run(argv);
@@ -349,27 +188,13 @@ export async function start(ctx: FsContext): Promise<OcfStatus> {
   if (r.stderr !== '') ctx.sys.writeStderr(r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `Couldn't mount device [${res.label}] as ${res.mountPoint}`);
 
-  mounts = await readMounts(ctx.sys);
+  mounts = readMounts(ctx.sys);
   const after = await statusAt(ctx, res, mounts);
   if (after.state !== 'mounted') {
     throw new OcfError(OCF.ERR_GENERIC, `Couldn't mount device [${res.label}] as ${res.mountPoint}: mount succeeded but nothing of ours is mounted there`);
   }
   if (res.isBind) await bindOptions(ctx, res, after.entry);
   return OCF.SUCCESS;
-}
-
-// A bind mount takes per-mount flags (ro, nosuid, ...) only through a remount of the bind
-// itself. util-linux applies them with the bind; where it did not, remount the bind (never the
-// superblock underneath: filesystem.md F6).
-async function bindOptions(ctx: FsContext, res: Resource, entry: MountEntry): Promise<void> {
-  const words = optionWords(res.options);
-  if (!words.includes('ro') || entry.mountOptions.includes('ro')) return;
-  const extra = words.filter((w) => w !== 'bind' && w !== 'rbind');
-  const r = await ctx.sys.run(['mount', '-o', ['remount', 'bind', ...extra].join(','), res.dir]);
-  if (r.exitCode !== 0) {
-    ctx.log.err(`mount -o remount,bind,... ${res.dir}: ${r.stderr.trim()}`);
-    throw new OcfError(OCF.ERR_GENERIC, `Couldn't make the bind mount ${res.dir} read-only`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,13 +213,13 @@ export async function stop(ctx: FsContext): Promise<OcfStatus> {
       // A stop cut short after moving the mount aside: finish it.
       const moved = movedMountPoint(res.dir);
       if (moved !== res.dir && (await ownMountAt(ctx, res, mounts, moved))) {
-        await requireTools(ctx, BASE_TOOLS);
+        await requireBase(ctx);
         return stopMounted(ctx, res, moved, force);
       }
     }
     return OCF.SUCCESS;
   }
-  await requireTools(ctx, BASE_TOOLS);
+  await requireBase(ctx);
   if (ctx.env.checkLevel === 20) {
     const file = statusFile(ctx, res);
     if (!(await ctx.sys.remove(file).catch(() => false)) && (await ctx.sys.stat(file).catch(() => null)) !== null) {
@@ -437,7 +262,7 @@ async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: Fo
   const endAt = Math.min(ctx.deadline.startedAt + budget, ctx.sys.now() + ctx.deadline.remaining());
 
   const blockDevice = res.dev.block ? res.dev.path : undefined;
-  const list = unmountList(await readMounts(ctx.sys), dir, blockDevice !== undefined && !res.isBind);
+  const list = unmountList(readMounts(ctx.sys), dir, blockDevice !== undefined && !res.isBind);
 
   // Bind resources never look for users of the whole source filesystem (#1304): only for
   // users of the bind mount's own paths.

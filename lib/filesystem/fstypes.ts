@@ -49,7 +49,3 @@ export function kernelSupportName(fstype: string): { name: string; helper?: stri
   return { name: fstype };
 }
 
-// Whether /proc/filesystems lists the type (its last column).
-export function kernelHasFs(procFilesystems: string, name: string): boolean {
-  return procFilesystems.split('\n').some((line) => line.split('\t').at(-1)?.trim() === name);
-}

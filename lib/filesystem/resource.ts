@@ -4,9 +4,10 @@
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
-import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, stripTrailingSlashes, type DeviceSpec } from './config.ts';
+import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDevice, type DeviceSpec } from './settings.ts';
 import { mountAt, mountsAt, readMounts, type MountEntry } from '../host/mounts.ts';
 import type { FilesystemContext } from './params.ts';
+import { stripTrailingSlashes } from '../host/paths.ts';
 
 // The handlers' context: typed by the parameter spec.
 export type FsContext = FilesystemContext;
@@ -109,7 +110,7 @@ export async function prepare(ctx: FsContext, op: Op): Promise<Prepared> {
   const spec = parseDevice(device, isNonBlockType(fstype, options));
   const dev = await deviceState(ctx, spec, op);
 
-  const mounts = await readMounts(ctx.sys);
+  const mounts = readMounts(ctx.sys);
   const base = { spec, label: deviceLabel(spec), fstype, options, isBind: isBindOptions(options), dev };
   if (directory === '') {
     if (op.action === 'start' || spec.kind !== 'path' || !dev.block) throw new OcfError(OCF.ERR_CONFIGURED, 'Please specify the directory');

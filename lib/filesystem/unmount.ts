@@ -7,7 +7,7 @@
 
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
-import type { ForceUnmount, Signal } from './config.ts';
+import type { ForceUnmount, Signal } from './settings.ts';
 import { describeProcess, findHolders, parsePasswd, processGone, type HolderPolicy } from './holders.ts';
 import { mountAt, readMounts, type MountEntry } from '../host/mounts.ts';
 
@@ -54,7 +54,7 @@ export async function tryUmount(env: Env, sub: string, forced: boolean, s: Pick<
     const r = await env.sys.run(argv);
     const text = r.stderr.trim().replace(/\n/g, ' ');
     if (text !== '') env.log.log(quiet ? 'debug' : 'warn', text);
-    const mounts = await readMounts(env.sys);
+    const mounts = readMounts(env.sys);
     if (await isGone(mounts, sub)) {
       env.log.info(`unmounted ${sub} successfully`);
       return true;
@@ -118,7 +118,7 @@ async function phase(env: Env, sub: string, signals: readonly Signal[], forced: 
     let signalled: number[] = [];
     if (s.policy !== 'none') {
       for (const sig of signals) {
-        const mounts = await readMounts(env.sys);
+        const mounts = readMounts(env.sys);
         const entry = mountAt(mounts, sub);
         if (entry === undefined) break;
         const pids = await findHolders(env.sys, { policy: s.policy, mountPoint: sub, entry, mounts, selfPid: env.sys.pid, statOtherNs: !s.network });

@@ -144,6 +144,8 @@ export function parseNfsConf(sources: readonly NfsConfSource[]): NfsConf {
       for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
         // A repeated key comes back as an array from ini; nfs-utils keeps the last value.
         const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+        // An empty value sets nothing (conf_set ignores it): an earlier value stays.
+        if (last === '') continue;
         if (typeof last === 'string') keys.set(key, last);
         else if (typeof last === 'boolean' || last === null) keys.set(key, String(last));
       }
@@ -154,6 +156,16 @@ export function parseNfsConf(sources: readonly NfsConfSource[]): NfsConf {
 
 export function nfsConfGet(conf: NfsConf, section: string, key: string): string | undefined {
   return conf.get(section.toLowerCase())?.get(key.toLowerCase());
+}
+
+// The compiled-in state directory of nfs-utils (etab, rmtab, xtab).
+export const DEFAULT_STATE_DIR = '/var/lib/nfs';
+
+// Where exportfs and rpc.mountd keep etab and rmtab: `state-directory-path` of [mountd], else
+// of [exportd], else the compiled-in /var/lib/nfs (checked with exportfs 2.6.2: [exportfs] is
+// ignored). Every agent that needs this directory asks here.
+export function exportStateDir(conf: NfsConf): string {
+  return nfsConfGet(conf, 'mountd', 'state-directory-path') ?? nfsConfGet(conf, 'exportd', 'state-directory-path') ?? DEFAULT_STATE_DIR;
 }
 
 // Reads the files nfs-utils reads for `file` (default /etc/nfs.conf), includes expanded.

@@ -8,6 +8,7 @@
 
 import { nfsConfGet, readNfsConf, type NfsConf } from './nfsconf.ts';
 import type { System } from '../system/types.ts';
+import { stripTrailingSlashes } from './paths.ts';
 
 export const NFS_STATE_ROOT = '/var/lib/nfs';
 export const STATD_SUBDIR = `${NFS_STATE_ROOT}/statd`;
@@ -20,8 +21,7 @@ export interface StatdDir {
 }
 
 function clean(dir: string): string {
-  const d = dir.trim().replace(/\/+$/, '');
-  return d === '' ? '/' : d;
+  return stripTrailingSlashes(dir.trim()) || '/';
 }
 
 // rpc.statd's options (utils/statd/statd.c): short ones that take an argument, and the long

@@ -7,39 +7,19 @@
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
 import { detectStatdDir } from '../host/statd-dir.ts';
-import { backupDir, isPrivateDir, ownerMarker, parseNotifyArgs, parseSourceHosts, planNotification, smNotifyArgv, sourceHostProblem } from './config.ts';
-import { findProcesses, readCmdline, readProcStat, sameNetNamespace, type ProcStat } from './proc.ts';
+import { backupDir, isPrivateDir, ownerMarker, planNotification, smNotifyArgv } from './settings.ts';
+import { findProcs, readCmdline, readProc, type Proc } from '../host/procs.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
 import { checkSourceHost, type SourceHost } from './resolve.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
+import { validate } from './validate.ts';
 import { copyState, removeTree, replaceWithCopy } from './tree.ts';
 
 // The handlers' context, typed by the parameter spec (params.ts).
 type NotifyContext = NfsnotifyContext;
 
 export const STATD = 'rpc.statd';
-
-interface Config {
-  readonly binary: string;
-  readonly hosts: string[];
-  readonly args: string[];
-}
-
-// validate-all, and the first step of start and reload.
-export async function validate(ctx: NotifyContext): Promise<Config> {
-  const hosts = parseSourceHosts(ctx.params.source_host);
-  for (const h of hosts) {
-    const problem = sourceHostProblem(h);
-    if (problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, problem);
-  }
-  const args = parseNotifyArgs(ctx.params.notify_args);
-  if (args.problem !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, args.problem);
-  const wanted = `${ctx.env.sbinDir}/sm-notify`;
-  const binary = (await ctx.sys.which(wanted)) ?? (await ctx.sys.which('sm-notify'));
-  if (binary === null) throw new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${wanted}`);
-  return { binary, hosts, args: args.args };
-}
 
 function paths(ctx: NotifyContext): RecordPaths {
   return recordPaths(ctx.env.rsctmp, ctx.env.instance);
@@ -49,16 +29,14 @@ function paths(ctx: NotifyContext): RecordPaths {
 export async function monitor(ctx: NotifyContext): Promise<OcfStatus> {
   const rec = await readRecord(ctx.sys, paths(ctx), 'current');
   if (rec === undefined) return OCF.NOT_RUNNING;
-  const st = rec.pid > 0 ? await readProcStat(ctx.sys, rec.pid) : undefined;
-  if (st !== undefined && st.comm === STATD && st.state !== 'Z' && (rec.startTime === undefined || rec.startTime === st.startTime)) return OCF.SUCCESS;
+  const st = rec.pid > 0 ? readProc(ctx.sys, rec.pid) : undefined;
+  if (st !== undefined && st.comm === STATD && (rec.startTime === undefined || rec.startTime === st.startTime)) return OCF.SUCCESS;
   throw new OcfError(OCF.ERR_GENERIC, `${String(rec.pid)} for rpc.statd is no longer running, sm-notify needs to re-notify clients`);
 }
 
 // The rpc.statd of this node (network namespace), or a reason why there is not exactly one.
-async function runningStatd(sys: System): Promise<ProcStat> {
-  const all = await findProcesses(sys, STATD);
-  const mine: ProcStat[] = [];
-  for (const p of all) if (await sameNetNamespace(sys, p.pid)) mine.push(p);
+function runningStatd(sys: System): Proc {
+  const mine = findProcs(sys, [STATD], 'net');
   if (mine.length === 0) throw new OcfError(OCF.ERR_GENERIC, 'rpc.statd is not running: start the NFS server (nfsserver) before nfsnotify');
   if (mine.length > 1) throw new OcfError(OCF.ERR_GENERIC, `several rpc.statd processes run (pid ${mine.map((p) => p.pid).join(' ')}): cannot tell whose clients to notify`);
   const only = mine[0];
@@ -79,7 +57,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   const cfg = await validate(ctx);
   const p = paths(ctx);
   const current = await readRecord(sys, p, 'current');
-  const statd = await runningStatd(sys);
+  const statd = runningStatd(sys);
   log.debug(`rpc.statd is pid ${String(statd.pid)}`);
   if (!force && sameStatd(current, statd)) {
     log.info(`notifications already sent for rpc.statd ${String(statd.pid)}`);
@@ -91,7 +69,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   const checked = new Map<string, SourceHost>();
   for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
   log.debug(`source hosts checked: ${[...checked.values()].map((c) => `${c.host} (name ${c.monName}, from ${c.address})`).join(', ') || 'none (default address)'}`);
-  const sd = await detectStatdDir(sys, { statdArgv: (await readCmdline(sys, statd.pid)) ?? [] });
+  const sd = await detectStatdDir(sys, { statdArgv: readCmdline(sys, statd.pid) ?? [] });
   if (!(await sys.stat(`${sd.dir}/sm`))?.isDirectory) {
     throw new OcfError(OCF.ERR_GENERIC, `statd directory ${sd.dir} (from the ${sd.source}) has no sm/: sm-notify would notify nobody`);
   }

@@ -7,7 +7,7 @@
 //   private-dirs                   the private copies handed to sm-notify (stop removes them)
 
 import type { System } from '../system/types.ts';
-import { stateDir } from './config.ts';
+import { stateDir } from './settings.ts';
 
 export interface StatdRecord {
   readonly pid: number;

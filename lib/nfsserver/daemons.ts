@@ -2,12 +2,35 @@
 // init-script mode, and everything in the direct mode (no systemd, no init script).
 
 import type { NfsConf } from '../host/nfsconf.ts';
-import { OCF, OcfError } from '../ocf/codes.ts';
+import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { RunResult } from '../system/types.ts';
 import { readThreads, writeLockdPorts } from './host.ts';
 import { nfsdThreads, parseNfsdArgs } from './nfsd-args.ts';
-import { findProcs, fromPidFile, terminate, type Proc } from '../host/procs.ts';
-import { STATD_PIDFILE, type NfsCtx } from './types.ts';
+import { findProcs as findAllProcs, fromPidFile, terminate, type Proc } from '../host/procs.ts';
+import type { Logger } from '../ocf/log.ts';
+import type { Deadline } from '../ocf/deadline.ts';
+import type { System } from '../system/types.ts';
+import { STATD_PIDFILE, THREADS, type NfsCtx, type ServiceControl, type StopProblem } from './types.ts';
+
+// The daemons of this machine view: processes in our mount namespace.
+export function findProcs(sys: System, programs: readonly string[]): Proc[] {
+  return findAllProcs(sys, programs, 'mnt');
+}
+
+// Stops processes with the host layer's escalation (TERM, then KILL, 4 s each at most), saying
+// what it does. true when all are gone.
+async function stopProcs(sys: System, deadline: Deadline, log: Logger, procs: readonly Proc[]): Promise<boolean> {
+  if (procs.length === 0) return true;
+  const what = [...new Set(procs.map((p) => p.comm))].join(', ');
+  log.info(`Stopping ${what} (pid ${procs.map((p) => p.pid).join(' ')})`);
+  const left = await terminate(sys, deadline, procs, {
+    termMs: 4000,
+    killMs: 4000,
+    beforeKill: (l) => log.warn(`${what} did not stop on SIGTERM, sending SIGKILL to ${l.map((p) => p.pid).join(' ')}`),
+  });
+  if (left.length > 0) log.err(`Failed to stop ${what}: pid ${left.map((p) => p.pid).join(' ')} still running`);
+  return left.length === 0;
+}
 
 // A command in a UTS namespace whose host name is the NFS server scope (nfs_server_scope), so
 // that nfsd takes it as its scope and the host keeps its name. The script is fixed; the scope
@@ -91,9 +114,9 @@ export function isOurSmNotify(p: Proc): boolean {
 export async function stopLocking(ctx: NfsCtx): Promise<boolean> {
   const { sys, deadline, log } = ctx;
   const notifiers = (findProcs(sys, ['sm-notify'])).filter(isOurSmNotify);
-  const a = await terminate(sys, deadline, log, notifiers);
+  const a = await stopProcs(sys, deadline, log, notifiers);
   const statd = findProcs(sys, ['rpc.statd']);
-  const b = await terminate(sys, deadline, log, statd);
+  const b = await stopProcs(sys, deadline, log, statd);
   await sys.remove(STATD_PIDFILE).catch(() => false);
   return a && b;
 }
@@ -104,21 +127,19 @@ export async function stopLocking(ctx: NfsCtx): Promise<boolean> {
 // /var/lib/nfs open; rpc.idmapd keeps rpc_pipefs busy.
 const HELPERS = ['rpc.mountd', 'rpc.idmapd', 'nfsdcld', 'rpc.rquotad', 'fsidd'] as const;
 
-export interface DirectStatus {
-  readonly threads: number | undefined;
-  readonly mountd: boolean;
-  readonly statd: boolean;
-}
+export const LOCKING_DOWN = 'NFS server is up, but the locking daemons are down';
 
-export function directStatus(ctx: NfsCtx): DirectStatus {
+function directStatus(ctx: NfsCtx): OcfStatus {
   const threads = readThreads(ctx.sys);
-  if (threads === undefined || threads === 0) return { threads, mountd: false, statd: false };
+  if (threads === undefined || threads === 0) {
+    ctx.log.debug(threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads');
+    return OCF.NOT_RUNNING;
+  }
   const procs = findProcs(ctx.sys, ['rpc.mountd', 'rpc.statd']);
-  return {
-    threads,
-    mountd: procs.some((p) => p.comm === 'rpc.mountd'),
-    statd: statdProcess(ctx, procs.filter((p) => p.comm === 'rpc.statd')) !== undefined,
-  };
+  if (!procs.some((p) => p.comm === 'rpc.mountd')) throw new OcfError(OCF.ERR_GENERIC, 'NFS server is up, but rpc.mountd is down');
+  const statd = statdProcess(ctx, procs.filter((p) => p.comm === 'rpc.statd')) !== undefined;
+  if (!ctx.params.nfsv4_only && !statd) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
+  return OCF.SUCCESS;
 }
 
 async function startHelper(ctx: NfsCtx, argv: string[], required: boolean): Promise<void> {
@@ -135,7 +156,7 @@ async function startHelper(ctx: NfsCtx, argv: string[], required: boolean): Prom
   log.warn(`${name} did not start: ${failed(r)}`);
 }
 
-export async function directStart(ctx: NfsCtx, pipefs: boolean, conf: NfsConf): Promise<void> {
+async function directStart(ctx: NfsCtx, pipefs: boolean, conf: NfsConf): Promise<void> {
   const { sys, log, params } = ctx;
   if (!params.nfsv4_only) {
     await ensureRpcbind(ctx);
@@ -161,11 +182,7 @@ export async function directStart(ctx: NfsCtx, pipefs: boolean, conf: NfsConf): 
   }
 }
 
-export interface StopProblem {
-  readonly reason: string;
-}
-
-export async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
+async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
   const { sys, log, deadline } = ctx;
   const problems: StopProblem[] = [];
   const threads = readThreads(sys);
@@ -177,7 +194,7 @@ export async function directStop(ctx: NfsCtx): Promise<StopProblem[]> {
     }
   }
   if (!(await waitThreadsGone(ctx))) problems.push({ reason: 'NFS server failed to stop: /proc/fs/nfsd/threads' });
-  if (!(await terminate(sys, deadline, log, findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
+  if (!(await stopProcs(sys, deadline, log, findProcs(sys, HELPERS)))) problems.push({ reason: 'Failed to stop the NFS server daemons' });
   return problems;
 }
 
@@ -196,3 +213,16 @@ export async function waitThreadsGone(ctx: NfsCtx): Promise<boolean> {
     await sys.sleep(200);
   }
 }
+
+// The direct mode (no systemd, no init script): the agent runs every daemon itself, with the
+// parameters as command-line arguments.
+export const directControl: ServiceControl = {
+  kind: 'direct',
+  usesNfsConf: false,
+  status: (ctx) => Promise.resolve(directStatus(ctx)),
+  beforeBind: () => Promise.resolve(),
+  setScope: () => Promise.resolve(),
+  wantsPipefs: () => Promise.resolve(true),
+  start: directStart,
+  stop: directStop,
+};

@@ -3,22 +3,15 @@
 
 import { OCF, OcfError } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';
-import { mountAt, origin, parseMountinfo, type MountEntry } from './mountinfo.ts';
+import { mountAt, origin, readMounts, type MountEntry } from '../host/mounts.ts';
+import { kernelHasFs } from '../host/filesystems.ts';
+import { exportStateDir, readNfsConf } from '../host/nfsconf.ts';
 import { NFSD_FS, THREADS, VAR_LIB_NFS, type NfsCtx } from './types.ts';
-
-export function mounts(sys: System): MountEntry[] {
-  return parseMountinfo(sys.readProcFile('/proc/self/mountinfo') ?? '');
-}
 
 // /proc/fs/nfsd/threads: undefined when missing or unreadable.
 export function readThreads(sys: System): number | undefined {
   const t = sys.readProcFile(THREADS)?.trim();
   return t !== undefined && /^[0-9]+$/.test(t) ? Number(t) : undefined;
-}
-
-export function kernelHas(sys: System, fstype: string): boolean {
-  const text = sys.readProcFile('/proc/filesystems') ?? '';
-  return text.split('\n').some((l) => l.split('\t').at(-1)?.trim() === fstype);
 }
 
 // Where the bind record of an instance lives (HA_RSCTMP, gone after a reboot like the mount).
@@ -54,7 +47,7 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
     log.debug(`${infodir} is ${VAR_LIB_NFS} itself: nothing to bind`);
     return;
   }
-  const entries = mounts(sys);
+  const entries = readMounts(sys);
   const b = await bindState(ctx, entries);
   if (b.state === 'ours') {
     log.debug(`${infodir} is already bound to ${VAR_LIB_NFS}`);
@@ -65,7 +58,7 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
   }
   const r = await sys.run(['mount', '--bind', infodir, VAR_LIB_NFS]);
   if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to bind ${infodir} to ${VAR_LIB_NFS}: ${r.stderr.trim()}`);
-  const now = mountAt(mounts(sys), VAR_LIB_NFS);
+  const now = mountAt(readMounts(sys), VAR_LIB_NFS);
   if (now !== undefined) {
     await sys.mkdirp(ctx.env.rsctmp).catch(() => undefined);
     await sys.writeFile(bindRecord(ctx), `${now.majmin} ${now.root}\n`).catch((e: unknown) => log.warn(`cannot record the bind mount: ${String(e)}`));
@@ -73,13 +66,22 @@ export async function bindInfodir(ctx: NfsCtx): Promise<void> {
   log.info(`Bound ${infodir} to ${VAR_LIB_NFS}`);
 }
 
-// The directories and files the daemons expect under /var/lib/nfs (the infodir once bound).
+// The state directory of exportfs and rpc.mountd (etab, xtab, rmtab), from nfs.conf as
+// nfs-utils reads it: /var/lib/nfs unless [mountd] or [exportd] say otherwise.
+export async function exportsStateDir(sys: System): Promise<string> {
+  return exportStateDir(await readNfsConf(sys));
+}
+
+// The directories and files the daemons expect under /var/lib/nfs (the infodir once bound), and
+// the export tables in the exports' state directory.
 export async function prepareVarLibNfs(ctx: NfsCtx): Promise<void> {
   const { sys } = ctx;
   await sys.mkdirp(ctx.params.rpcpipefs_dir);
   await sys.mkdirp(`${VAR_LIB_NFS}/v4recovery`);
+  const tables = await exportsStateDir(sys);
+  if (tables !== VAR_LIB_NFS) await sys.mkdirp(tables);
   for (const f of ['etab', 'xtab', 'rmtab']) {
-    const path = `${VAR_LIB_NFS}/${f}`;
+    const path = `${tables}/${f}`;
     if ((await sys.lstat(path)) === null) await sys.writeFile(path, '', { mode: 0o644 });
   }
 }
@@ -95,13 +97,13 @@ async function haveModules(sys: System): Promise<boolean> {
 export async function mountPipefs(ctx: NfsCtx): Promise<boolean> {
   const { sys, log, params } = ctx;
   const dir = params.rpcpipefs_dir;
-  if (mountAt(mounts(sys), dir)?.fstype === 'rpc_pipefs') return true;
+  if (mountAt(readMounts(sys), dir)?.fstype === 'rpc_pipefs') return true;
   // rpc_pipefs comes with the sunrpc module, which nothing may have loaded yet on a fresh boot.
-  if (!kernelHas(sys, 'rpc_pipefs') && (await haveModules(sys))) {
+  if (!kernelHasFs(sys, 'rpc_pipefs') && (await haveModules(sys))) {
     const r = await sys.run(['modprobe', 'sunrpc']);
     if (r.exitCode !== 0) log.warn(`modprobe sunrpc failed: ${r.stderr.trim()}`);
   }
-  if (!(kernelHas(sys, 'rpc_pipefs'))) {
+  if (!(kernelHasFs(sys, 'rpc_pipefs'))) {
     log.info(`The kernel has no rpc_pipefs: not mounting it on ${dir} (rpc.idmapd and nfsdcld are not started)`);
     return false;
   }
@@ -115,18 +117,18 @@ export async function mountPipefs(ctx: NfsCtx): Promise<boolean> {
 }
 
 export function pipefsMounted(ctx: NfsCtx): boolean {
-  return mountAt(mounts(ctx.sys), ctx.params.rpcpipefs_dir)?.fstype === 'rpc_pipefs';
+  return mountAt(readMounts(ctx.sys), ctx.params.rpcpipefs_dir)?.fstype === 'rpc_pipefs';
 }
 
 // The nfsd control filesystem: load the module and mount /proc/fs/nfsd when threads is missing.
 export async function ensureNfsdFs(ctx: NfsCtx): Promise<void> {
   const { sys, log } = ctx;
   if ((await sys.lstat(THREADS)) !== null) return;
-  if (!(kernelHas(sys, 'nfsd'))) {
+  if (!(kernelHasFs(sys, 'nfsd'))) {
     const r = await sys.run(['modprobe', 'nfsd']);
     if (r.exitCode !== 0) log.warn(`modprobe nfsd failed: ${r.stderr.trim()}`);
   }
-  if (mountAt(mounts(sys), NFSD_FS) === undefined && (kernelHas(sys, 'nfsd'))) {
+  if (mountAt(readMounts(sys), NFSD_FS) === undefined && (kernelHasFs(sys, 'nfsd'))) {
     const r = await sys.run(['mount', '-t', 'nfsd', 'nfsd', NFSD_FS]);
     if (r.exitCode !== 0) log.warn(`Failed to mount the nfsd filesystem on ${NFSD_FS}: ${r.stderr.trim()}`);
   }
@@ -171,17 +173,17 @@ export async function unmountAll(ctx: NfsCtx): Promise<string[]> {
   const busy: string[] = [];
   const dir = params.rpcpipefs_dir;
   for (let i = 1; i <= 10; i++) {
-    if (mountAt(mounts(sys), dir)?.fstype !== 'rpc_pipefs') break;
+    if (mountAt(readMounts(sys), dir)?.fstype !== 'rpc_pipefs') break;
     log.info(`Stop: umount ${dir} (${String(i)}/10 attempts)`);
     const r = await sys.run(['umount', '-t', 'rpc_pipefs', dir]);
     if (r.exitCode === 0 || deadline.expired()) continue;
     await sys.sleep(1000);
   }
-  if (mountAt(mounts(sys), dir)?.fstype === 'rpc_pipefs') {
+  if (mountAt(readMounts(sys), dir)?.fstype === 'rpc_pipefs') {
     log.err(`Failed to unmount ${dir}`);
     busy.push(dir);
   }
-  const entries = mounts(sys);
+  const entries = readMounts(sys);
   const b = await bindState(ctx, entries);
   if (b.state === 'ours') {
     const r = await sys.run(['umount', VAR_LIB_NFS]);

@@ -4,10 +4,9 @@
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { RunResult } from '../system/types.ts';
-import type { StopProblem } from './daemons.ts';
 import { pipefsMounted, readThreads } from './host.ts';
-import { findProcs } from '../host/procs.ts';
-import { notRunning, type ExecMode, type NfsCtx } from './types.ts';
+import { findProcs } from './daemons.ts';
+import { notRunning, type ExecMode, type NfsCtx, type ServiceControl, type StopProblem } from './types.ts';
 
 type SystemdMode = Extract<ExecMode, { kind: 'systemd' }>;
 
@@ -38,7 +37,7 @@ async function waitFor(ctx: NfsCtx, what: string, check: () => Promise<boolean>)
   }
 }
 
-export async function systemdStatus(ctx: NfsCtx, mode: SystemdMode): Promise<OcfStatus> {
+async function systemdStatus(ctx: NfsCtx, mode: SystemdMode): Promise<OcfStatus> {
   const v4only = ctx.params.nfsv4_only;
   if (!v4only && !(await rpcbindUp(ctx))) return notRunning(ctx, 'rpcbind is not running');
   if (!(await mountdRuns(ctx))) return notRunning(ctx, 'nfs-mountd is not running');
@@ -61,16 +60,16 @@ export async function systemdStatus(ctx: NfsCtx, mode: SystemdMode): Promise<Ocf
 }
 
 // Before the bind: a mounted var-lib-nfs-rpc_pipefs.mount would be hidden under it.
-export async function systemdPrepareBind(ctx: NfsCtx): Promise<void> {
+async function systemdPrepareBind(ctx: NfsCtx): Promise<void> {
   if (ctx.params.nfs_shared_infodir === '') return;
   if (await unitActive(ctx, 'var-lib-nfs-rpc_pipefs.mount')) await ctx.sys.run(['systemctl', 'stop', 'var-lib-nfs-rpc_pipefs.mount']);
 }
 
-export async function systemdPipefsWanted(ctx: NfsCtx): Promise<boolean> {
+async function systemdPipefsWanted(ctx: NfsCtx): Promise<boolean> {
   return ok(ctx, ['systemctl', '-q', 'is-enabled', 'var-lib-nfs-rpc_pipefs.mount']);
 }
 
-export async function systemdStart(ctx: NfsCtx, mode: SystemdMode): Promise<void> {
+async function systemdStart(ctx: NfsCtx, mode: SystemdMode): Promise<void> {
   const v4only = ctx.params.nfsv4_only;
   if (!v4only) {
     await systemctl(ctx, 'start', 'rpcbind');
@@ -104,7 +103,7 @@ async function stopUnit(ctx: NfsCtx, name: string, stillUp: () => Promise<boolea
   return (await stillUp()) ? { reason: `Failed to stop ${name}` } : undefined;
 }
 
-export async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopProblem[]> {
+async function systemdStop(ctx: NfsCtx, mode: SystemdMode): Promise<StopProblem[]> {
   const r = await systemctl(ctx, 'stop', 'nfs-server');
   if (r.exitCode !== 0) return [{ reason: 'Failed to stop NFS server' }];
   const problems: StopProblem[] = [];
@@ -164,7 +163,7 @@ export function scopeDropin(unitText: string): string {
 }
 
 // Installs (scope set) or removes (scope empty) the drop-in; daemon-reload when it changed.
-export async function systemdScope(ctx: NfsCtx, mode: SystemdMode, scope: string): Promise<void> {
+async function systemdScope(ctx: NfsCtx, mode: SystemdMode, scope: string): Promise<void> {
   const { sys } = ctx;
   let changed = false;
   if (scope !== '' && mode.units.has('nfs-server.service')) {
@@ -182,4 +181,18 @@ export async function systemdScope(ctx: NfsCtx, mode: SystemdMode, scope: string
     await sys.remove(SCOPE_ENV_FILE).catch(() => false);
   }
   if (changed) await sys.run(['systemctl', 'daemon-reload']);
+}
+
+// The systemd mode: nfs-utils' units, found by validate.ts.
+export function systemdControl(mode: SystemdMode): ServiceControl {
+  return {
+    kind: 'systemd',
+    usesNfsConf: true,
+    status: (ctx) => systemdStatus(ctx, mode),
+    beforeBind: systemdPrepareBind,
+    setScope: (ctx, scope) => systemdScope(ctx, mode, scope),
+    wantsPipefs: systemdPipefsWanted,
+    start: (ctx) => systemdStart(ctx, mode),
+    stop: (ctx) => systemdStop(ctx, mode),
+  };
 }

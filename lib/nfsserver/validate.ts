@@ -4,15 +4,13 @@
 
 import { parseNfsdArgs } from './nfsd-args.ts';
 import { OCF, OcfError } from '../ocf/codes.ts';
+import { missingTool } from '../host/tools.ts';
+import { requireTools } from './tools.ts';
 import type { System } from '../system/types.ts';
 import type { ExecMode, NfsCtx } from './types.ts';
 
 export function systemdIsPid1(sys: System): boolean {
   return sys.readProcFile('/proc/1/comm')?.trim() === 'systemd';
-}
-
-function missing(program: string): OcfError {
-  return new OcfError(OCF.ERR_INSTALLED, `Setup problem: couldn't find command: ${program}`);
 }
 
 // Unit file name → state from `systemctl --no-legend list-unit-files` ("name state [preset]").
@@ -34,7 +32,7 @@ export async function detectMode(ctx: NfsCtx): Promise<ExecMode> {
   const { sys, params, log } = ctx;
   if (systemdIsPid1(sys)) {
     if (params.nfs_init_script !== '') log.debug(`systemd is running: nfs_init_script ${params.nfs_init_script} is not used`);
-    if ((await sys.which('systemctl')) === null) throw missing('systemctl');
+    await requireTools(sys, 'systemctl');
     const r = await sys.run(['systemctl', '--no-legend', 'list-unit-files', ...UNIT_PATTERNS]);
     const units = unitFiles(r.stdout);
     if (units.has('nfs-server.service')) {
@@ -45,12 +43,11 @@ export async function detectMode(ctx: NfsCtx): Promise<ExecMode> {
   }
   if (params.nfs_init_script !== '') {
     const script = await sys.which(params.nfs_init_script);
-    if (script === null) throw missing(params.nfs_init_script);
+    if (script === null) throw missingTool(params.nfs_init_script);
     return { kind: 'init', script };
   }
-  for (const program of ['rpc.nfsd', 'rpc.mountd', ...(params.nfsv4_only ? [] : ['rpc.statd'])]) {
-    if ((await sys.which(program)) === null) throw missing(program);
-  }
+  if (params.nfsv4_only) await requireTools(sys, 'rpc.nfsd', 'rpc.mountd');
+  else await requireTools(sys, 'rpc.nfsd', 'rpc.mountd', 'rpc.statd');
   return { kind: 'direct' };
 }
 
@@ -59,7 +56,7 @@ export async function notifyCommand(ctx: NfsCtx): Promise<string> {
   const given = ctx.env.raw.OCF_RESKEY_nfs_notify_cmd;
   const cmd = given !== undefined && given !== '' ? given : ((await ctx.sys.which('sm-notify')) ?? '/sbin/sm-notify');
   const found = cmd === given || cmd === '/sbin/sm-notify' ? await ctx.sys.which(cmd) : cmd;
-  if (found === null) throw missing(cmd);
+  if (found === null) throw missingTool(cmd);
   return found;
 }
 

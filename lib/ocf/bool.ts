@@ -1,5 +1,5 @@
 // ocf_is_true: exactly these spellings are true, everything else (including empty) is false.
-const TRUE_WORDS = new Set(['yes', 'true', '1', 'YES', 'TRUE', 'True', 'ja', 'on', 'ON']);
+export const TRUE_WORDS: ReadonlySet<string> = new Set(['yes', 'true', '1', 'YES', 'TRUE', 'True', 'ja', 'on', 'ON']);
 
 export function isTrue(value: string | undefined): boolean {
   return value !== undefined && TRUE_WORDS.has(value);

@@ -29,6 +29,21 @@ export interface ParamSpec {
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
+// A program an agent runs, with the file the RPM names for it: `requires` when an action fails
+// without it, `recommends` when only some setups need it, `system` when whatever makes it needed
+// brings it (systemctl where systemd runs the machine): no package dependency.
+export interface ToolSpec {
+  readonly path: string;
+  readonly need: 'requires' | 'recommends' | 'system';
+}
+
+export type ToolSpecs = Readonly<Record<string, ToolSpec>>;
+
+// Identity helper for an agent's tool list (lib/<agent>/tools.ts), keeping the literal names.
+export function defineTools<const T extends ToolSpecs>(tools: T): T {
+  return tools;
+}
+
 // The typed parameters a handler sees: strings, booleans (ocf_is_true), integers (undefined when empty).
 export type Params<S extends ParamSpecs> = {
   readonly [K in keyof S]: S[K]['type'] extends 'boolean'
@@ -69,6 +84,8 @@ export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
   readonly shortdesc: string;
   readonly longdesc: string;
   readonly parameters: S;
+  // The programs its actions need (rpm/nfsha-agents.spec is checked against these).
+  readonly tools: ToolSpecs;
   // In the order meta-data lists them. `meta-data` is answered by the runtime itself; list it
   // with `run: builtin` so that its timeout and place in the list are declared here too.
   readonly actions: Readonly<Record<string, ActionSpec<S>>>;

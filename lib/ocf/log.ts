@@ -3,8 +3,14 @@
 // (HA_LOGFACILITY, not "none"), HA_LOGFILE, HA_DEBUGLOG, and stderr when nothing else is set.
 // Debug lines only with HA_debug set and not 0. Tag: Agent(instance)[pid].
 
+import { defineTools } from './define.ts';
 import type { Env } from './env.ts';
 import type { System } from '../system/types.ts';
+
+// The program logging needs (part of every agent's tools; the RPM requires it).
+export const LOG_TOOLS = defineTools({
+  logger: { path: '/usr/bin/logger', need: 'requires' },
+});
 
 export type Level = 'crit' | 'err' | 'warn' | 'info' | 'debug';
 

@@ -27,6 +27,8 @@ const CASES: Record<string, { main: string; dropins?: Record<string, string>; ex
   include: { main: '[statd]\ninclude = inc.conf\n', extra: { 'inc.conf': 'state-directory-path=/included\n[mountd]\nport=1\n' } },
   includeThenOverride: { main: '[statd]\ninclude=-inc.conf\nstate-directory-path=/after\n', extra: { 'inc.conf': 'state-directory-path=/included\n' } },
   otherSection: { main: '[sm-notify]\nstate-directory-path=/wrong\n' },
+  emptyLater: { main: '[statd]\nstate-directory-path=/main\n', dropins: { 'z.conf': '[statd]\nstate-directory-path=\n' } },
+  emptyOnly: { main: '[statd]\nstate-directory-path=\n' },
 };
 
 describe.skipIf(!haveNfsconf)('nfs.conf reading matches nfs-utils (nfsconf --get)', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fsidOption, parseEtab, parseExportfsListing, parseExportfsShort, splitClient, unescapeOctal } from '../../../lib/exportfs/table.ts';
 import { joinLines, mergeRmtab, rmtabLinesFor } from '../../../lib/exportfs/rmtab.ts';
 import { cachedFsids } from '../../../lib/exportfs/cache.ts';
-import { stateDirFromConf } from '../../../lib/exportfs/statedir.ts';
+import { exportStateDir, parseNfsConf } from '../../../lib/host/nfsconf.ts';
 import { reportedClient } from '../../../lib/exportfs/clientspec.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/exportfs', name), 'utf8');
@@ -107,13 +107,14 @@ describe('export cache content', () => {
 });
 
 describe('nfs.conf state-directory-path', () => {
-  it('uses [mountd], else [exportd], else nothing; later files win; [exportfs] is ignored', () => {
-    expect(stateDirFromConf([])).toBeUndefined();
-    expect(stateDirFromConf(['[exportfs]\nstate-directory-path=/x\n'])).toBeUndefined();
-    expect(stateDirFromConf(['[exportd]\nstate-directory-path=/e\n'])).toBe('/e');
-    expect(stateDirFromConf(['[exportd]\nstate-directory-path=/e\n', '[MountD]\n  State-Directory-Path = "/m"  \n'])).toBe('/m');
-    expect(stateDirFromConf(['[mountd]\nstate-directory-path=/a\n', '[mountd]\nstate-directory-path=/b\n'])).toBe('/b');
-    expect(stateDirFromConf(['[mountd]\n# state-directory-path=/c\nmanage-gids=y\n'])).toBeUndefined();
+  const dir = (...texts: string[]): string => exportStateDir(parseNfsConf(texts.map((text, i) => ({ path: `/etc/nfs.conf.d/${String(i)}.conf`, text }))));
+  it('uses [mountd], else [exportd], else /var/lib/nfs; later files win; [exportfs] is ignored', () => {
+    expect(dir()).toBe('/var/lib/nfs');
+    expect(dir('[exportfs]\nstate-directory-path=/x\n')).toBe('/var/lib/nfs');
+    expect(dir('[exportd]\nstate-directory-path=/e\n')).toBe('/e');
+    expect(dir('[exportd]\nstate-directory-path=/e\n', '[MountD]\n  State-Directory-Path = "/m"  \n')).toBe('/m');
+    expect(dir('[mountd]\nstate-directory-path=/a\n', '[mountd]\nstate-directory-path=/b\n')).toBe('/b');
+    expect(dir('[mountd]\nstate-directory-path=/a\n', '[mountd]\nstate-directory-path=\n')).toBe('/a');
+    expect(dir('[mountd]\n# state-directory-path=/c\nmanage-gids=y\n')).toBe('/var/lib/nfs');
   });
-
 });

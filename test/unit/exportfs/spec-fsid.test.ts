@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientMatches, commandLineClient, isHostName, normaliseSpec } from '../../../lib/exportfs/clientspec.ts';
 import { canonicalFsid, effectiveFsid, exportArgv, exportOptions, fsidFor, fsidProblem, unexportArgv } from '../../../lib/exportfs/fsid.ts';
-import { splitDirectories } from '../../../lib/exportfs/agent.ts';
+import { splitDirectories } from '../../../lib/exportfs/validate.ts';
 
 // The exportfs argv for each directory, as start builds it.
 function startArgv(p: { directory: string; clientspec: string; options?: string; fsid?: string }): string[][] {

@@ -23,7 +23,7 @@ function machine(): FsMachine {
 }
 
 async function holders(sys: FsMachine, policy: HolderPolicy, mp: string): Promise<number[]> {
-  const mounts = await readMounts(sys);
+  const mounts = readMounts(sys);
   const entry = mountAt(mounts, mp);
   if (entry === undefined) throw new Error(`${mp} not mounted`);
   return findHolders(sys, { policy, mountPoint: mp, entry, mounts, selfPid: sys.pid });
@@ -66,7 +66,7 @@ describe('findHolders', () => {
     expect(found).toContain(20);
     expect(found).not.toContain(21);
     // Never stat'ed on a network filesystem (a dead server would block the stat).
-    const mounts = await readMounts(sys);
+    const mounts = readMounts(sys);
     const entry = mountAt(mounts, '/mnt/a');
     if (entry === undefined) throw new Error('not mounted');
     expect(await findHolders(sys, { policy: 'fuser', mountPoint: '/mnt/a', entry, mounts, selfPid: sys.pid, statOtherNs: false })).not.toContain(20);

@@ -88,7 +88,7 @@ describe('readMounts', () => {
     const reads = [SAMPLE.split('\n').slice(0, 2).join('\n'), SAMPLE, SAMPLE];
     let n = 0;
     const sys = { readProcFile: () => reads[Math.min(n++, reads.length - 1)] ?? '' };
-    const mounts = await readMounts(sys);
+    const mounts = readMounts(sys);
     expect(n).toBe(3);
     expect(mounts).toHaveLength(6);
   });
@@ -96,14 +96,14 @@ describe('readMounts', () => {
   it('reads twice when the table is stable', async () => {
     let n = 0;
     const sys = { readProcFile: () => { n++; return SAMPLE; } };
-    await readMounts(sys);
+    readMounts(sys);
     expect(n).toBe(2);
   });
 
   it('gives up comparing after a bounded number of reads', async () => {
     let n = 0;
     const sys = { readProcFile: () => `${SAMPLE}${String(n++)} 1 0:1 / /x${String(n)} rw - tmpfs t rw\n` };
-    const mounts = await readMounts(sys, 4);
+    const mounts = readMounts(sys, 4);
     expect(n).toBe(4);
     expect(mounts.length).toBe(7);
   });

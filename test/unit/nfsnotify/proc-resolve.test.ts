@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, splitNul } from '../../../lib/nfsnotify/proc.ts';
+import { parseProcStat, splitNul } from '../../../lib/host/procs.ts';
 import { bindAddressFor, canonicalAddress, checkSourceHost, isLocal, parseGetentAhosts, parseGetentHosts } from '../../../lib/nfsnotify/resolve.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 import { OcfError } from '../../../lib/ocf/codes.ts';

@@ -78,7 +78,7 @@ export class Machine extends ScriptedSystem {
   proc(pid: number, argv: string[], opts: { survives?: 'TERM' | 'ALL'; ns?: string } = {}): this {
     const comm = (argv[0] ?? '').slice((argv[0] ?? '').lastIndexOf('/') + 1).slice(0, 15);
     this.file(`/proc/${String(pid)}/comm`, `${comm}\n`);
-    this.file(`/proc/${String(pid)}/stat`, `${String(pid)} (${comm}) S 1 ${String(pid)}`);
+    this.file(`/proc/${String(pid)}/stat`, `${String(pid)} (${comm}) S 1 ${String(pid)} ${String(pid)} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${String(1000 + pid)} 0 0\n`);
     this.file(`/proc/${String(pid)}/cmdline`, `${argv.join('\0')}\0`);
     this.file(`/proc/${String(pid)}/ns/mnt`, '', 'link', { target: opts.ns ?? NS });
     if (opts.survives !== undefined) this.survives.set(pid, opts.survives);

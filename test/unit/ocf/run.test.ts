@@ -16,6 +16,7 @@ const demo = defineAgent({
     flag: { type: 'boolean', default: 'false', shortdesc: 'flag', longdesc: 'flag' },
     port: { type: 'integer', shortdesc: 'port', longdesc: 'port' },
   },
+  tools: {},
   actions: {
     start: { timeout: '40s', run: () => { throw new OcfError(OCF.ERR_CONFIGURED, 'bad\nconfig'); } },
     stop: { timeout: '20s', run: () => { throw new Error('boom'); } },

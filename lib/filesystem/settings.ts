@@ -77,12 +77,6 @@ export function hasOuterWhitespace(text: string): boolean {
   return /^\s|\s$/.test(text);
 }
 
-// Trailing slashes removed; "/" for a path of slashes only.
-export function stripTrailingSlashes(dir: string): string {
-  const s = dir.replace(/\/+$/, '');
-  return s === '' ? '/' : s;
-}
-
 // A mount point equal to the root directory, in any spelling that canonicalises to it.
 export function isRootDir(dir: string): boolean {
   return /^\/+$/.test(dir.trim());
@@ -110,8 +104,6 @@ export interface ForceUnmount {
   readonly unknown: readonly string[];
 }
 
-const TRUE_WORDS = ['yes', 'true', '1', 'YES', 'TRUE', 'True', 'ja', 'on', 'ON'];
-
 // Parses "true", "safe", "false" and the comma modifiers [no]move, [no]xargs, [no]ps the way
 // upstream HEAD does: only modifiers → mode true; nothing usable → mode false.
 export function parseForceUnmount(value: string): ForceUnmount {
@@ -131,7 +123,7 @@ export function parseForceUnmount(value: string): ForceUnmount {
       case 'nops': ps = false; break;
       case 'safe': case 'false': case 'no': mode = word; break;
       default:
-        if (TRUE_WORDS.includes(word)) mode = word;
+        if (isTrue(word)) mode = word;
         else unknown.push(word);
     }
   }

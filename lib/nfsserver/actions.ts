@@ -1,48 +1,23 @@
-// nfsserver start, stop and monitor: the order of nfs-agents.md §1.4–1.6, the same for every
-// service-control mode, with the mode-specific steps in daemons.ts (direct, init script) and
+// nfsserver start, stop and monitor: one order for every service-control mode; the
+// mode-specific steps are a ServiceControl (types.ts): daemons.ts (direct), init-script.ts,
 // systemd.ts.
 
 import { detectStatdDir } from '../host/statd-dir.ts';
 import { readNfsConf } from '../host/nfsconf.ts';
 import { OCF, OcfError, isOcfError, type OcfStatus } from '../ocf/codes.ts';
-import { directStart, directStatus, directStop, inScope, ensureRpcbind, startStatd, statdProcess, stopLocking, type StopProblem } from './daemons.ts';
-import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, mounts, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { controlFor } from './control.ts';
+import { statdProcess, stopLocking } from './daemons.ts';
+import { bindInfodir, bindState, ensureNfsdFs, mountPipefs, prepareVarLibNfs, readThreads, unmountAll, writeLockdPorts, writeV4Times } from './host.ts';
+import { readMounts } from '../host/mounts.ts';
 import { NFSCONF_DROPIN, writeConfDropin } from './nfsconf-dropin.ts';
 import { notifyClients } from './notify.ts';
 import { mergeFromHa, prepareStatdDir, refreshState, snapshotToHa, statdOwner } from './nsm.ts';
-import { systemdPipefsWanted, systemdPrepareBind, systemdScope, systemdStart, systemdStatus, systemdStop } from './systemd.ts';
 import { SM_NOTIFY_PIDFILE, THREADS, type NfsCtx } from './types.ts';
 import { validate, type Validated } from './validate.ts';
 import { stripTrailingSlashes } from '../host/paths.ts';
 
-const LOCKING_DOWN = 'NFS server is up, but the locking daemons are down';
-
-async function initStatus(ctx: NfsCtx, script: string): Promise<OcfStatus> {
-  const r = await ctx.sys.run(inScope(ctx.params.nfs_server_scope, [script, 'status']));
-  if (r.exitCode === 3 || r.exitCode === 7) return OCF.NOT_RUNNING;
-  if (r.exitCode !== 0) throw new OcfError(OCF.ERR_GENERIC, `${script} status failed (${r.timedOut ? 'timed out' : `rc ${String(r.exitCode)}`})`);
-  if (!ctx.params.nfsv4_only && statdProcess(ctx) === undefined) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
-  return OCF.SUCCESS;
-}
-
 async function monitorWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
-  const { mode } = v;
-  switch (mode.kind) {
-    case 'direct': {
-      const s = directStatus(ctx);
-      if (s.threads === undefined || s.threads === 0) {
-        ctx.log.debug(s.threads === undefined ? `${THREADS} does not exist` : 'nfsd has no threads');
-        return OCF.NOT_RUNNING;
-      }
-      if (!s.mountd) throw new OcfError(OCF.ERR_GENERIC, 'NFS server is up, but rpc.mountd is down');
-      if (!ctx.params.nfsv4_only && !s.statd) throw new OcfError(OCF.ERR_GENERIC, LOCKING_DOWN);
-      return OCF.SUCCESS;
-    }
-    case 'init':
-      return initStatus(ctx, mode.script);
-    case 'systemd':
-      return systemdStatus(ctx, mode);
-  }
+  return controlFor(v.mode).status(ctx);
 }
 
 // The state a start finds: running (0) or anything else, without exit reasons of its own.
@@ -58,12 +33,12 @@ async function alreadyRunning(ctx: NfsCtx, v: Validated): Promise<boolean> {
 
 async function startWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   const { sys, log, params } = ctx;
-  const { mode } = v;
+  const control = controlFor(v.mode);
   if (await alreadyRunning(ctx, v)) {
     log.info('NFS server is already started');
     return OCF.SUCCESS;
   }
-  if (mode.kind === 'systemd') await systemdPrepareBind(ctx);
+  await control.beforeBind(ctx);
   await bindInfodir(ctx);
   await prepareVarLibNfs(ctx);
   const conf = await readNfsConf(sys);
@@ -72,8 +47,8 @@ async function startWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   await prepareStatdDir(sys, statd.dir, owner, log);
   const state = await refreshState(sys, statd.dir, owner);
   log.info(`NSM state in ${statd.dir}/state (${statd.source}): ${state.old === undefined ? 'none' : String(state.old)} -> ${String(state.fresh)}`);
-  if (mode.kind === 'systemd') await systemdScope(ctx, mode, params.nfs_server_scope);
-  const pipefs = mode.kind === 'systemd' && !(await systemdPipefsWanted(ctx)) ? false : await mountPipefs(ctx);
+  await control.setScope(ctx, params.nfs_server_scope);
+  const pipefs = (await control.wantsPipefs(ctx)) ? await mountPipefs(ctx) : false;
   // sm-notify's once-per-boot guard: a start on this node is a reboot for the clients.
   await sys.remove(SM_NOTIFY_PIDFILE).catch(() => false);
   await mergeFromHa(sys, statd.dir, owner);
@@ -82,32 +57,13 @@ async function startWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
   log.info('Starting NFS server ...');
   await ensureNfsdFs(ctx);
   await writeV4Times(ctx);
-  if (mode.kind !== 'direct') {
+  if (control.usesNfsConf) {
     // The init script's and the units' daemons take their settings from nfs.conf.
     const unknown = await writeConfDropin(sys, params, ctx.env.instance);
     if (unknown.length > 0) log.warn(`nfsd_args: ${unknown.join(' ')} cannot be passed on through nfs.conf and is ignored`);
     await writeLockdPorts(ctx);
   }
-  switch (mode.kind) {
-    case 'direct':
-      await directStart(ctx, pipefs, conf);
-      break;
-    case 'init': {
-      if (!params.nfsv4_only) {
-        await ensureRpcbind(ctx);
-        await startStatd(ctx);
-      }
-      const r = await sys.run(inScope(params.nfs_server_scope, [mode.script, 'start']));
-      if (r.exitCode !== 0) {
-        log.err(`${mode.script} start: rc ${String(r.exitCode)} ${r.stderr.trim()}`);
-        throw new OcfError(OCF.ERR_GENERIC, 'Failed to start NFS server');
-      }
-      break;
-    }
-    case 'systemd':
-      await systemdStart(ctx, mode);
-      break;
-  }
+  await control.start(ctx, pipefs, conf);
   const threads = readThreads(sys);
   if (threads === undefined || threads <= 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to start NFS server: ${THREADS}`);
   await notifyClients(ctx, sys, v.notifyCmd, statd.dir, owner);
@@ -119,11 +75,11 @@ async function startWith(ctx: NfsCtx, v: Validated): Promise<OcfStatus> {
 // must still release /var/lib/nfs): then `v` is undefined and only what runs is stopped.
 async function stopWith(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatus> {
   const { sys, log, params } = ctx;
-  const mode = v?.mode ?? { kind: 'direct' as const };
+  const control = controlFor(v?.mode ?? { kind: 'direct' });
   log.info('Stopping NFS server ...');
 
   // Back up the monitor list into sm.ha while it is still reachable (the infodir bound).
-  const bound = (await bindState(ctx, mounts(sys))).state;
+  const bound = (await bindState(ctx, readMounts(sys))).state;
   if (params.nfs_shared_infodir === '' || bound === 'ours') {
     try {
       const running = statdProcess(ctx);
@@ -134,31 +90,14 @@ async function stopWith(ctx: NfsCtx, v: Validated | undefined): Promise<OcfStatu
     }
   }
 
-  let problems: StopProblem[];
-  switch (mode.kind) {
-    case 'direct':
-      problems = await directStop(ctx);
-      break;
-    case 'init': {
-      const r = await sys.run(inScope(params.nfs_server_scope, [mode.script, 'stop']));
-      if (r.exitCode !== 0) {
-        log.err(`${mode.script} stop: rc ${String(r.exitCode)} ${r.stderr.trim()}`);
-        throw new OcfError(OCF.ERR_GENERIC, 'Failed to stop NFS server');
-      }
-      problems = [];
-      break;
-    }
-    case 'systemd':
-      problems = await systemdStop(ctx, mode);
-      break;
-  }
+  const problems = await control.stop(ctx);
   if (problems.length > 0 && problems[0]?.reason === 'Failed to stop NFS server') throw new OcfError(OCF.ERR_GENERIC, problems[0].reason);
   // rpc.statd and sm-notify keep the statd directory (on the bind) open: stopped in every mode,
   // nfsv4_only included.
   if (!(await stopLocking(ctx))) problems.push({ reason: 'Failed to stop NFS locking daemons' });
   const busy = await unmountAll(ctx);
-  if (mode.kind === 'systemd') await systemdScope(ctx, mode, '');
-  if (mode.kind !== 'direct') await sys.remove(NFSCONF_DROPIN).catch(() => false);
+  await control.setScope(ctx, '');
+  if (control.usesNfsConf) await sys.remove(NFSCONF_DROPIN).catch(() => false);
   const first = problems[0];
   // The upstream reason first (admins and tests match it), then the cause when one is known.
   if (busy.length > 0) throw new OcfError(OCF.ERR_GENERIC, `Failed to unmount a bind mount${first === undefined ? '' : ` (${first.reason})`}`);

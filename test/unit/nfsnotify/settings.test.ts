@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupDir, isPrivateDir, parseNotifyArgs, parseSourceHosts, planNotification, privateDir, smNotifyArgv, sourceHostProblem, stateDir } from '../../../lib/nfsnotify/config.ts';
+import { backupDir, isPrivateDir, parseNotifyArgs, parseSourceHosts, planNotification, privateDir, smNotifyArgv, sourceHostProblem, stateDir } from '../../../lib/nfsnotify/settings.ts';
 
 describe('source_host', () => {
   it.each([

@@ -3,7 +3,7 @@ import { runAgent } from '../../../lib/ocf/run.ts';
 import { exportfs } from '../../../agents/exportfs.ts';
 import { OCF } from '../../../lib/ocf/codes.ts';
 import { ScriptedSystem, type ExpectedCall } from '../../../lib/system/scripted.ts';
-import { CACHE_FLUSH_TRIES } from '../../../lib/exportfs/agent.ts';
+import { CACHE_FLUSH_TRIES } from '../../../lib/exportfs/actions.ts';
 
 const ETAB = '/var/lib/nfs/etab';
 const RMTAB = '/var/lib/nfs/rmtab';

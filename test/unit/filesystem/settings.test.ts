@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   deviceLabel, hasOptionWord, isNonBlockType, isRootDir, movedMountPoint, parseDevice, parseForceUnmount, parseRunFsck,
-  parseSignalDelay, parseSignals, stripTrailingSlashes,
-} from '../../../lib/filesystem/config.ts';
-import { cloneVerdict, kernelHasFs, kernelSupportName, needsAutoFsck } from '../../../lib/filesystem/fstypes.ts';
+  parseSignalDelay, parseSignals,
+} from '../../../lib/filesystem/settings.ts';
+import { cloneVerdict, kernelSupportName, needsAutoFsck } from '../../../lib/filesystem/fstypes.ts';
+import { listsFs } from '../../../lib/host/filesystems.ts';
+import { stripTrailingSlashes } from '../../../lib/host/paths.ts';
 
 describe('parseDevice', () => {
   it.each([
@@ -51,6 +53,7 @@ describe('options and directories', () => {
     expect(stripTrailingSlashes('/mnt/a///')).toBe('/mnt/a');
     expect(stripTrailingSlashes('///')).toBe('/');
     expect(stripTrailingSlashes('/mnt/a')).toBe('/mnt/a');
+    expect(stripTrailingSlashes('')).toBe('');
     expect(isRootDir('//')).toBe(true);
     expect(isRootDir('/mnt')).toBe(false);
   });
@@ -137,7 +140,7 @@ describe('fstype rules', () => {
     expect(kernelSupportName('efs')).toEqual({ name: 'nfs4', helper: 'mount.efs' });
     expect(kernelSupportName('aznfs')).toEqual({ name: 'nfs4', helper: 'mount.aznfs' });
     expect(kernelSupportName('xfs')).toEqual({ name: 'xfs' });
-    expect(kernelHasFs('nodev\ttmpfs\n\text4\n', 'ext4')).toBe(true);
-    expect(kernelHasFs('nodev\ttmpfs\n\text4\n', 'ext')).toBe(false);
+    expect(listsFs('nodev\ttmpfs\n\text4\n', 'ext4')).toBe(true);
+    expect(listsFs('nodev\ttmpfs\n\text4\n', 'ext')).toBe(false);
   });
 });

@@ -11,149 +11,16 @@ import type { RunResult } from '../system/types.ts';
 import { EXPORT_CACHE, cachedFsids } from './cache.ts';
 import type { ExportfsContext } from './params.ts';
 import { clientMatches, commandLineClient, normaliseSpec, reportedClient } from './clientspec.ts';
-import { canonicalFsid, effectiveFsid, exportArgv, exportOptions, fsidFor, fsidProblem, isIntegerFsid, unexportArgv } from './fsid.ts';
-import { joinLines, mergeRmtab, rmtabLinesFor } from './rmtab.ts';
-import { DEFAULT_STATE_DIR, NFS_CONF, NFS_CONF_D, stateDirFromConf } from './statedir.ts';
-import { fsidOption, parseEtab, parseExportfsListing, type ExportEntry } from './table.ts';
+import { canonicalFsid, exportArgv, exportOptions, isIntegerFsid, unexportArgv } from './fsid.ts';
+import { formatRecord, parseRecord } from './record.ts';
+import { backupEnabled, backupRmtab, restoreRmtab } from './rmtab.ts';
+import { fsidOption, parseExportfsListing, readTable, type ExportEntry } from './table.ts';
+import { prepare, warnDuplicateFsids, type Dir, type Setup } from './validate.ts';
 
 export const UNLOCK_FILESYSTEM = '/proc/fs/nfsd/unlock_filesystem';
 export const NFSV4_LEASETIME = '/proc/fs/nfsd/nfsv4leasetime';
 // At most this many `exportfs -f` rounds (0.5 s apart) while the kernel cache still holds our fsids.
 export const CACHE_FLUSH_TRIES = 20;
-
-interface Dir {
-  path: string;
-  exists: boolean;
-  isDir: boolean;
-  // The fsid this directory is exported with, if any.
-  readonly fsid: string | undefined;
-}
-
-interface Setup {
-  readonly dirs: Dir[];
-  readonly spec: string;
-  readonly stateFile: string;
-  readonly nfsStateDir: string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Common steps
-
-// Whitespace-separated directories, trailing slashes stripped, canonicalised when they exist.
-export function splitDirectories(directory: string): string[] {
-  return directory.split(/\s+/).filter((w) => w !== '').map((w) => w.replace(/\/+$/, '') || '/');
-}
-
-async function resolveDir(ctx: ExportfsContext, given: string, action: string, fsid: string | undefined): Promise<Dir> {
-  let st;
-  try {
-    st = await ctx.sys.stat(given);
-  } catch {
-    st = undefined;
-  }
-  if (st === null) {
-    ctx.log.debug(`${given} does not exist`);
-    return { path: given, exists: false, isDir: false, fsid };
-  }
-  let real: string | null = null;
-  try {
-    if (st !== undefined) real = await ctx.sys.realpath(given);
-  } catch {
-    real = null;
-  }
-  if (real === null) {
-    if (action !== 'stop') throw new OcfError(OCF.ERR_GENERIC, `Could not canonicalize ${given}`);
-    return { path: given, exists: true, isDir: st?.isDirectory ?? false, fsid };
-  }
-  return { path: real, exists: true, isDir: st?.isDirectory ?? false, fsid };
-}
-
-// What makes the environment invalid (ocf-rarun's binary check and validate_all), or undefined.
-async function environmentProblem(ctx: ExportfsContext, dirCount: number): Promise<OcfError | undefined> {
-  if ((await ctx.sys.which('exportfs')) === null) return new OcfError(OCF.ERR_INSTALLED, "Setup problem: couldn't find command: exportfs");
-  if (/\s/.test(ctx.params.clientspec.trim())) return new OcfError(OCF.ERR_CONFIGURED, `clientspec "${ctx.params.clientspec}" names more than one client: use one resource per client specification`);
-  const p = fsidProblem(ctx.params.fsid, ctx.params.options, dirCount);
-  return p === undefined ? undefined : new OcfError(OCF.ERR_CONFIGURED, p);
-}
-
-// ocf-rarun's policy for an invalid environment: stop succeeds, a probe sees "stopped", a
-// recurring monitor fails, start and validate-all fail with the problem's code.
-function invalidEnvironment(ctx: ExportfsContext, problem: OcfError): OcfStatus {
-  const { action, isProbe } = ctx.env;
-  if (action === 'stop') {
-    ctx.log.info(`${problem.message}: environment is invalid, resource considered stopped`);
-    return OCF.SUCCESS;
-  }
-  if (action === 'monitor' && isProbe) {
-    ctx.log.info(`${problem.message}: environment is invalid, resource considered stopped`);
-    return OCF.NOT_RUNNING;
-  }
-  if (action === 'monitor') throw new OcfError(OCF.ERR_GENERIC, problem.message);
-  throw problem;
-}
-
-async function readNfsStateDir(ctx: ExportfsContext): Promise<string> {
-  const texts: string[] = [];
-  const main = await ctx.sys.readFileIfExists(NFS_CONF).catch(() => null);
-  if (main !== null) texts.push(main);
-  let names: string[] = [];
-  try {
-    names = (await ctx.sys.readdir(NFS_CONF_D)).filter((n) => n.endsWith('.conf')).sort();
-  } catch {
-    names = [];
-  }
-  for (const n of names) {
-    const t = await ctx.sys.readFileIfExists(`${NFS_CONF_D}/${n}`).catch(() => null);
-    if (t !== null) texts.push(t);
-  }
-  return stateDirFromConf(texts) ?? DEFAULT_STATE_DIR;
-}
-
-// Parameters checked and directories resolved, or the status the action ends with.
-async function prepare(ctx: ExportfsContext): Promise<Setup | OcfStatus> {
-  const first = ctx.paramProblems[0];
-  if (first !== undefined) throw new OcfError(OCF.ERR_CONFIGURED, first);
-  const { params, env } = ctx;
-  const words = splitDirectories(params.directory);
-  if (words.length === 0) throw new OcfError(OCF.ERR_CONFIGURED, 'directory: required parameter not set');
-  const start = effectiveFsid(params.fsid, params.options);
-  const dirs: Dir[] = [];
-  for (const [i, w] of words.entries()) dirs.push(await resolveDir(ctx, w, env.action, fsidFor(start, i, words.length)));
-  const problem = await environmentProblem(ctx, words.length);
-  if (problem !== undefined) return invalidEnvironment(ctx, problem);
-  return {
-    dirs,
-    spec: params.clientspec.trim(),
-    stateFile: `${env.rsctmp}/${env.instance}`,
-    nfsStateDir: await readNfsStateDir(ctx),
-  };
-}
-
-async function readTable(ctx: ExportfsContext, s: Setup): Promise<ExportEntry[]> {
-  const path = `${s.nfsStateDir}/etab`;
-  let text: string | null;
-  try {
-    text = await ctx.sys.readFileIfExists(path);
-  } catch (e) {
-    throw new OcfError(OCF.ERR_GENERIC, `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return text === null ? [] : parseEtab(text);
-}
-
-// The state file: the resource is "started" while it exists (ha_pseudo_resource). It records,
-// per directory, the client name exportfs reported ("dir<TAB>client" lines).
-export function parseRecord(text: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const tab = line.lastIndexOf('\t');
-    if (tab > 0) m.set(line.slice(0, tab), line.slice(tab + 1));
-  }
-  return m;
-}
-
-export function formatRecord(m: ReadonlyMap<string, string>): string {
-  return joinLines([...m].map(([d, c]) => `${d}\t${c}`));
-}
 
 // The table entries that are this resource's export of `dir`.
 export function ourEntries(table: readonly ExportEntry[], dir: string, spec: string, record: ReadonlyMap<string, string>): ExportEntry[] {
@@ -184,80 +51,15 @@ async function run(ctx: ExportfsContext, argv: readonly string[]): Promise<RunRe
 }
 
 // ---------------------------------------------------------------------------------------------
-// rmtab backup and restore
-
-function backupEnabled(ctx: ExportfsContext): boolean {
-  const b = ctx.params.rmtab_backup;
-  return b !== 'none' && b !== '';
-}
-
-// Writes each directory's rmtab lines to <dir>/<rmtab_backup> (only when they changed: a
-// monitor every few seconds need not rewrite a file on the shared filesystem).
-async function backupRmtab(ctx: ExportfsContext, s: Setup): Promise<void> {
-  const rmtab = await ctx.sys.readFileIfExists(`${s.nfsStateDir}/rmtab`).catch(() => null);
-  if (rmtab === null) return;
-  for (const d of s.dirs) {
-    if (!d.isDir) continue;
-    const file = `${d.path}/${ctx.params.rmtab_backup}`;
-    const want = joinLines(rmtabLinesFor(rmtab, d.path));
-    try {
-      if ((await ctx.sys.readFileIfExists(file)) !== want) await ctx.sys.writeFile(file, want);
-    } catch (e) {
-      ctx.log.debug(`cannot write rmtab backup ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-}
-
-async function restoreRmtab(ctx: ExportfsContext, s: Setup): Promise<void> {
-  const rmtabPath = `${s.nfsStateDir}/rmtab`;
-  for (const d of s.dirs) {
-    const file = `${d.path}/${ctx.params.rmtab_backup}`;
-    const backup = await ctx.sys.readFileIfExists(file).catch(() => null);
-    if (backup === null) {
-      ctx.log.warn(`rmtab backup ${file} not found or not readable.`);
-      continue;
-    }
-    try {
-      const live = (await ctx.sys.readFileIfExists(rmtabPath)) ?? '';
-      const merged = mergeRmtab(live, backup);
-      if (merged !== mergeRmtab(live, '')) {
-        const tmp = `${rmtabPath}.nfsha-${String(ctx.sys.pid)}`;
-        await ctx.sys.writeFile(tmp, merged, { mode: 0o644 });
-        await ctx.sys.chmod(tmp, 0o644);
-        await ctx.sys.rename(tmp, rmtabPath);
-      }
-      ctx.log.debug(`Restored ${String(backup.split('\n').filter((l) => l !== '').length)} rmtab entries from ${file}.`);
-    } catch (e) {
-      ctx.log.warn(`cannot restore rmtab entries from ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Actions
 
-// Warns about another export that uses the fsid of one of ours (the kernel would confuse them).
-function warnDuplicateFsids(ctx: ExportfsContext, s: Setup, table: readonly ExportEntry[]): void {
-  const ours = new Set(s.dirs.map((d) => d.path));
-  for (const d of s.dirs) {
-    if (d.fsid === undefined) continue;
-    const want = canonicalFsid(d.fsid);
-    const others = new Set<string>();
-    for (const e of table) {
-      const f = fsidOption(e.options);
-      if (f !== undefined && !ours.has(e.path) && canonicalFsid(f) === want) others.add(e.path);
-    }
-    for (const o of others) ctx.log.warn(`fsid ${d.fsid} of ${d.path} is also used by ${o} in the export table; each exported filesystem needs its own fsid`);
-  }
-}
-
-export async function exportfsMonitor(ctx: ExportfsContext): Promise<OcfStatus> {
+export async function monitor(ctx: ExportfsContext): Promise<OcfStatus> {
   const s = await prepare(ctx);
   if (typeof s === 'number') return s;
   const recordText = await ctx.sys.readFileIfExists(s.stateFile);
   if (recordText === null) return OCF.NOT_RUNNING;
   const record = parseRecord(recordText);
-  const table = await readTable(ctx, s);
+  const table = await readTable(ctx, s.nfsStateDir);
   for (const d of s.dirs) {
     if (ourEntries(table, d.path, s.spec, record).length === 0) {
       ctx.log[ctx.env.isProbe ? 'info' : 'err'](`${d.path} not exported to ${normaliseSpec(s.spec)} (stopped).`);
@@ -280,7 +82,7 @@ async function notExportedReason(ctx: ExportfsContext, s: Setup, d: Dir, r: RunR
   return said.length > 0 ? `${said.join('; ')}: ${where}` : where;
 }
 
-export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {
+export async function start(ctx: ExportfsContext): Promise<OcfStatus> {
   const s = await prepare(ctx);
   if (typeof s === 'number') return s;
   const { sys, log, params } = ctx;
@@ -297,7 +99,7 @@ export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {
       throw new OcfError(OCF.ERR_INSTALLED, `Unable to create directory ${d.path}`);
     }
   }
-  let table = await readTable(ctx, s);
+  let table = await readTable(ctx, s.nfsStateDir);
   const recordText = await sys.readFileIfExists(s.stateFile);
   const record = parseRecord(recordText ?? '');
   if (recordText !== null && s.dirs.every((d) => ourEntries(table, d.path, s.spec, record).length > 0)) {
@@ -320,7 +122,7 @@ export async function exportfsStart(ctx: ExportfsContext): Promise<OcfStatus> {
       names.set(d.path, reported);
       await sys.writeFile(s.stateFile, formatRecord(names));
     }
-    table = await readTable(ctx, s);
+    table = await readTable(ctx, s.nfsStateDir);
     if (ourEntries(table, d.path, s.spec, names).length === 0) throw new OcfError(OCF.ERR_GENERIC, await notExportedReason(ctx, s, d, r));
     log.info(`directory ${d.path} exported`);
   }
@@ -386,14 +188,14 @@ async function cleanupExportCache(ctx: ExportfsContext, fsids: ReadonlySet<strin
   }
 }
 
-export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
+export async function stop(ctx: ExportfsContext): Promise<OcfStatus> {
   const s = await prepare(ctx);
   if (typeof s === 'number') return s;
   const { sys, log, params } = ctx;
   const recordText = await sys.readFileIfExists(s.stateFile);
   const record = parseRecord(recordText ?? '');
   const exportedNow = (table: readonly ExportEntry[]) => s.dirs.flatMap((d) => ourEntries(table, d.path, s.spec, record).map((e) => ({ dir: d.path, e })));
-  let table = await readTable(ctx, s);
+  let table = await readTable(ctx, s.nfsStateDir);
   const before = exportedNow(table);
   if (before.length === 0) {
     log.debug('not exported');
@@ -403,7 +205,7 @@ export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
   log.info('Un-exporting file system ...');
   if (backupEnabled(ctx)) await backupRmtab(ctx, s);
   for (const dir of new Set(before.map((x) => x.dir))) await run(ctx, unexportArgv(s.spec, dir));
-  table = await readTable(ctx, s);
+  table = await readTable(ctx, s.nfsStateDir);
   let left = exportedNow(table);
   // Still listed under the name exportfs reported when we exported (its canonical name, which
   // the resolver no longer gives for the clientspec): unexport it by that name. Entries matched
@@ -415,7 +217,7 @@ export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
   });
   if (retry.length > 0) {
     for (const x of retry) await run(ctx, unexportArgv(commandLineClient(x.e.client), x.dir));
-    table = await readTable(ctx, s);
+    table = await readTable(ctx, s.nfsStateDir);
     left = exportedNow(table);
   }
   if (params.unlock_on_stop) for (const d of s.dirs) await unlockFilesystem(ctx, d.path);
@@ -438,16 +240,5 @@ export async function exportfsStop(ctx: ExportfsContext): Promise<OcfStatus> {
   await cleanupExportCache(ctx, fsids);
   await sys.remove(s.stateFile);
   log.info('Un-exported file system(s)');
-  return OCF.SUCCESS;
-}
-
-export async function exportfsValidate(ctx: ExportfsContext): Promise<OcfStatus> {
-  const s = await prepare(ctx);
-  if (typeof s === 'number') return s;
-  try {
-    warnDuplicateFsids(ctx, s, await readTable(ctx, s));
-  } catch (e) {
-    ctx.log.debug(`export table not checked: ${e instanceof Error ? e.message : String(e)}`);
-  }
   return OCF.SUCCESS;
 }
