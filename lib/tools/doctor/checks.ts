@@ -3,17 +3,16 @@
 // with the evidence it saw and, on fail, what to do. Nothing here changes the machine.
 
 import type { System } from '../../system/types.ts';
-import { mountAt, origin, parseMountinfo } from '../../nfsserver/mountinfo.ts';
-import { findProcs, type Proc } from '../../host/procs.ts';
+import { mountAt, origin, readMounts } from '../../host/mounts.ts';
+import { findProcs, readEnviron, type Proc } from '../../host/procs.ts';
 import { decodeState } from '../../nfsserver/nsm.ts';
 import { detectStatdDir } from '../../host/statd-dir.ts';
 import { nfsConfGet, readNfsConf, type NfsConf } from '../../host/nfsconf.ts';
 import { parseEtab, fsidOption } from '../../exportfs/table.ts';
 import { clientMatches } from '../../exportfs/clientspec.ts';
 import { readRecord, recordPaths } from '../../nfsnotify/record.ts';
-import { readProcStat } from '../../nfsnotify/proc.ts';
 import { canonicalAddress, isLocal, parseGetentAhosts, parseGetentHosts } from '../../nfsnotify/resolve.ts';
-import { parseSourceHosts } from '../../nfsnotify/config.ts';
+import { parseSourceHosts } from '../../nfsnotify/settings.ts';
 import { isIP } from '../../util/ip.ts';
 import { isTrue } from '../../ocf/bool.ts';
 import { systemdIsPid1, unitFiles } from '../../nfsserver/validate.ts';
@@ -84,7 +83,7 @@ function threads(sys: System): number | undefined {
 }
 
 function statds(sys: System): Proc[] {
-  return findProcs(sys, ['rpc.statd']);
+  return findProcs(sys, ['rpc.statd'], 'mnt');
 }
 
 function time(ms: number): string {
@@ -96,7 +95,7 @@ function time(ms: number): string {
 export async function checkInfodirBind(env: DoctorEnv, stack: StackView): Promise<DoctorCheck> {
   const id = 'infodir-bind';
   const { sys } = env;
-  const entries = parseMountinfo(sys.readProcFile('/proc/self/mountinfo') ?? '');
+  const entries = readMounts(sys);
   const at = mountAt(entries, VAR_LIB_NFS);
   const infodir = stack.server.params.nfs_shared_infodir ?? '';
   const onVarLib = stack.filesystems.find((f) => f.directory.replace(/\/+$/, '') === VAR_LIB_NFS);
@@ -128,10 +127,9 @@ function bootTimeMs(sys: System): number | undefined {
 // USER_HZ: the unit of /proc/<pid>/stat's start time on every Linux architecture we ship for.
 const TICKS_PER_SECOND = 100;
 
-async function processStartMs(sys: System, pid: number): Promise<number | undefined> {
-  const st = await readProcStat(sys, pid);
+function processStartMs(sys: System, p: Proc): number | undefined {
   const boot = bootTimeMs(sys);
-  return st === undefined || boot === undefined ? undefined : boot + (Number(st.startTime) * 1000) / TICKS_PER_SECOND;
+  return boot === undefined ? undefined : boot + (Number(p.startTime) * 1000) / TICKS_PER_SECOND;
 }
 
 // Seconds of slack between Pacemaker's record and the file and process times.
@@ -153,7 +151,7 @@ export async function checkNsmState(env: DoctorEnv, stack: StackView, cluster: C
   const value = decodeState(await sys.readBytes(path).catch(() => null));
   if (st === null || value === undefined) return fail(id, stack, `${path} is missing or not 4 bytes: clients cannot tell a restart`, restartCommand(stack));
   const statd = statds(sys)[0];
-  const statdStart = statd === undefined ? undefined : await processStartMs(sys, statd.pid);
+  const statdStart = statd === undefined ? undefined : processStartMs(sys, statd);
   const facts = `${path} = ${String(value)}, written ${time(st.mtimeMs)}; ${stack.server.id} started here ${time(begun)} (took ${String(start.execMs)} ms)${statdStart === undefined ? '' : `; rpc.statd ${String(statd?.pid)} started ${time(statdStart)}`}`;
   if (st.mtimeMs + SLACK_MS < begun) {
     return fail(id, stack, `${facts}: the state number did not change at the last start, clients will not reclaim their locks`, `${restartCommand(stack)} (ocf:nfsha:nfsserver writes a new state at every start)`);
@@ -199,7 +197,7 @@ export function checkStatdNoNotify(env: DoctorEnv, stack: StackView, conf: NfsCo
   if (all.length > 1) return fail(id, stack, `several rpc.statd run (pid ${all.map((p) => p.pid).join(' ')})`, restartCommand(stack));
   const statd = all[0];
   if (statd === undefined) return fail(id, stack, 'rpc.statd is not running', restartCommand(stack));
-  const environ = (sys.readProcFile(`/proc/${String(statd.pid)}/environ`) ?? '').split('\0');
+  const environ = readEnviron(sys, statd.pid) ?? [];
   const why = statdNoNotify(statd.argv, environ, conf);
   const cmd = statd.argv.join(' ');
   if (why !== undefined) return pass(id, stack, `rpc.statd ${String(statd.pid)} (${cmd}): ${why}`);
@@ -246,7 +244,7 @@ export async function checkExports(env: DoctorEnv, stack: StackView, conf: NfsCo
     }
     found.push(`${e.id} ${e.directory}`);
   }
-  const mountd = findProcs(sys, ['rpc.mountd']);
+  const mountd = findProcs(sys, ['rpc.mountd'], 'mnt');
   if (missing.length > 0) return fail(id, stack, `not in ${etabPath}: ${missing.join(', ')}`, `pcs resource refresh ${missing.map((m) => m.split(' ')[0] ?? '').join(' ')}`);
   if (mountd.length === 0) return fail(id, stack, `${found.join(', ')} are in ${etabPath}, but rpc.mountd is not running: the kernel cannot learn of them`, restartCommand(stack));
   return pass(id, stack, `in ${etabPath}: ${found.join(', ')}; rpc.mountd ${mountd.map((p) => p.pid).join(' ')} serves them to the kernel`);
@@ -324,8 +322,7 @@ export async function checkLastNotification(env: DoctorEnv, stack: StackView, co
   const rec = await readRecord(sys, paths, 'current');
   const statd = statds(sys)[0];
   if (rec === undefined) return fail(id, stack, `${paths.idFile} does not exist: ${notify.id} has not notified on this node since it started`, `pcs resource restart ${notify.id}`);
-  const st = statd === undefined ? undefined : await readProcStat(sys, statd.pid);
-  if (statd === undefined || st === undefined || rec.pid !== statd.pid || (rec.startTime !== undefined && rec.startTime !== st.startTime)) {
+  if (statd === undefined || rec.pid !== statd.pid || (rec.startTime !== undefined && rec.startTime !== statd.startTime)) {
     return fail(id, stack, `${notify.id} last notified for rpc.statd ${String(rec.pid)}, but ${statd === undefined ? 'no rpc.statd runs' : `rpc.statd ${String(statd.pid)} runs now`}: its clients were not told of that restart`, `pcs resource restart ${notify.id}`);
   }
   const hosts = parseSourceHosts(notify.sourceHost);
@@ -351,7 +348,7 @@ export function checkStandbyDaemons(env: DoctorEnv, stack: StackView, runsOn: re
   const n = threads(sys);
   const running: string[] = [];
   if (n !== undefined && n > 0) running.push(`nfsd (${String(n)} threads)`);
-  for (const p of findProcs(sys, ['rpc.mountd', 'rpc.statd', 'nfsdcld'])) running.push(`${p.comm} ${String(p.pid)}`);
+  for (const p of findProcs(sys, ['rpc.mountd', 'rpc.statd', 'nfsdcld'], 'mnt')) running.push(`${p.comm} ${String(p.pid)}`);
   const where = runsOn.length === 0 ? 'the stack runs nowhere' : `the stack runs on ${runsOn.join(', ')}`;
   if (running.length > 0) return fail(id, stack, `${where}, yet here run: ${running.join(', ')}`, 'stop and disable the NFS server outside the cluster: systemctl disable --now nfs-server.service rpc-statd.service (Pacemaker starts them)');
   return pass(id, stack, `${where}; here no nfsd thread, no rpc.mountd, rpc.statd or nfsdcld`);
