@@ -9,7 +9,7 @@ import { clusterView, parseActive, parseLastStarts } from '../../../lib/tools/do
 import { runToolWith } from '../../../lib/tools/main.ts';
 import { readPlan } from '../../../lib/tools/plan/topology.ts';
 import { renderCib } from '../../../lib/tools/plan/render.ts';
-import { runDoctor } from '../../../lib/tools/doctor/run.ts';
+import { DOCTOR_CHECKS, runDoctor } from '../../../lib/tools/doctor/run.ts';
 import type { ClusterView, StackView } from '../../../lib/tools/doctor/checks.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/doctor');
@@ -144,6 +144,10 @@ describe('nfsha doctor on the active node', () => {
       ['nfsd-threads', 'pass'], ['exports-in-table', 'pass'], ['floating-name', 'pass'], ['nsm-monitor-list', 'pass'], ['last-notification', 'pass'],
     ]);
     expect(out.checks.find((c) => c.id === 'nsm-state')?.evidence).toContain('the state number did not change at the last start');
+    // Every id is one of the documented ones, in their order.
+    const ids: readonly string[] = DOCTOR_CHECKS;
+    expect(out.checks.map((c) => ids.indexOf(c.id))).toEqual([...out.checks.map((c) => ids.indexOf(c.id))].sort((a, b) => a - b));
+    expect(out.checks.every((c) => ids.includes(c.id))).toBe(true);
   });
 });
 
