@@ -5,7 +5,9 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE       := $(CURDIR)/node_modules/.bin/node
 VERSION    := $(shell sed -n 's/^  "version": "\(.*\)",/\1/p' package.json)
 PROVIDER   := nfsha
-AGENTS     := Filesystem nfsserver exportfs nfsnotify
+# The agents, from the registry (agents/index.ts) through tools/agents.ts; evaluated once, when
+# first used (after `deps` has installed the project's Node).
+AGENTS      = $(eval AGENTS := $(shell $(NODE) tools/agents.ts))$(AGENTS)
 OCF_ROOT_DIR ?= /usr/lib/ocf
 MANDIR     ?= /usr/share/man
 DOCDIR     ?= /usr/share/doc/nfsha-agents
@@ -47,10 +49,11 @@ build/man/.done: deps $(SOURCES)
 # (one runtime on disk); `nfsha` (the admin front end and its tools, nfsha(8)) is a symbolic link to it.
 AGENTDIR = $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)
 install: build man
+	@test -n "$(AGENTS)" || { echo 'make install: tools/agents.ts listed no agents' >&2; exit 1; }
 	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/compat $(DESTDIR)$(DOCDIR)/examples
-	install -m 0755 dist/nfsha $(AGENTDIR)/Filesystem
-	for a in $(filter-out Filesystem,$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/Filesystem $(AGENTDIR)/$$a; done
-	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/Filesystem $(DESTDIR)$(SBINDIR)/nfsha
+	install -m 0755 dist/nfsha $(AGENTDIR)/$(firstword $(AGENTS))
+	for a in $(wordlist 2,$(words $(AGENTS)),$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/$(firstword $(AGENTS)) $(AGENTDIR)/$$a; done
+	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$(firstword $(AGENTS)) $(DESTDIR)$(SBINDIR)/nfsha
 	for a in $(AGENTS); do install -m 0644 build/man/ocf_$(PROVIDER)_$$a.7 $(DESTDIR)$(MANDIR)/man7/; done
 	install -m 0644 build/man/nfsha.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md docs/compat.md $(DESTDIR)$(DOCDIR)/

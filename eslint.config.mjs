@@ -1,4 +1,21 @@
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+// The layers under lib/, lowest first; every other directory of lib/ is one agent's logic.
+const LAYERS = ['system', 'ocf', 'host', 'util'];
+const AGENT_LIBS = readdirSync(new URL('./lib', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !LAYERS.includes(d.name))
+  .map((d) => d.name);
+
+// The system boundary: only lib/system may spawn processes or touch files.
+const SYSTEM_ONLY = ['execa', 'fs-extra', 'node:child_process', 'child_process', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises']
+  .map((name) => ({ name, message: 'System access belongs behind lib/system (the System interface).' }));
+
+// Imports of other agents' logic, as seen from lib/<dir>/.
+const otherAgents = (dir) => AGENT_LIBS.filter((a) => a !== dir).map((a) => ({
+  group: [`../${a}/*`, `../../lib/${a}/*`],
+  message: `lib/${dir} must not import lib/${a}: shared logic belongs in lib/host (or lib/ocf).`,
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'build/**', 'stage/**', 'rpm/_build/**', '**/*.mjs', '**/*.cjs', 'vitest.config.ts'] },
@@ -12,12 +29,21 @@ export default tseslint.config(
     },
   },
   {
-    // The system boundary: only lib/system may spawn processes or touch files.
-    files: ['agents/**/*.ts', 'lib/ocf/**/*.ts', 'lib/*/**/*.ts'],
-    ignores: ['lib/system/**'],
+    files: ['agents/**/*.ts', 'lib/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: SYSTEM_ONLY }] },
+  },
+  // Layer rules: an agent's logic never imports another agent's; the shared layers import no
+  // agent's logic.
+  ...[...AGENT_LIBS, 'ocf', 'host', 'util'].map((dir) => ({
+    files: [`lib/${dir}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { paths: SYSTEM_ONLY, patterns: otherAgents(dir) }] },
+  })),
+  {
+    // lib/system is the lowest layer: it imports nothing of the project outside itself.
+    files: ['lib/system/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: ['execa', 'fs-extra', 'node:child_process', 'child_process', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({ name, message: 'System access belongs behind lib/system (the System interface).' })),
+        patterns: [{ group: ['../*', '../**'], message: 'lib/system imports no layer above it (lib/ocf, lib/host, agents).' }],
       }],
     },
   },

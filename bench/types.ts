@@ -1,9 +1,11 @@
 // A benchmark case: one agent action run repeatedly, ours and upstream's shell agent alternately
 // in the same run (bench/run.ts), so that ratios come from one noisy machine state.
+import type { AgentName } from '../agents/index.ts';
+
 export interface BenchCase {
   // e.g. "Filesystem monitor depth 10"
   readonly name: string;
-  readonly agent: 'Filesystem' | 'nfsserver' | 'exportfs' | 'nfsnotify';
+  readonly agent: AgentName;
   // Executables to run instead of ours (linked as the agent) and upstream's; a side whose file
   // does not exist is not run.
   readonly paths?: { readonly ours?: string; readonly upstream?: string };

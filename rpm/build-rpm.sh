@@ -15,6 +15,9 @@ cp README.md LICENSE "$stage/"
 cp -r examples "$stage/"
 cp -r docs/compat.md docs/compat "$stage/docs/"
 tar -C "$top/tmp" -czf "$top/SOURCES/$src.tar.gz" "$src"
+# The agents come from the registry (agents/index.ts), the first one is the file the others link to.
+agents=$(node_modules/.bin/node tools/agents.ts | xargs)
+[ -n "$agents" ] || { echo "build-rpm.sh: tools/agents.ts listed no agents" >&2; exit 1; }
 cp rpm/nfsha-agents.spec "$top/SPECS/"
-HOME=$top rpmbuild -bb --define "_topdir $top" --define "nfsha_version $version" --define "_tmppath $top/tmp" "$top/SPECS/nfsha-agents.spec"
+HOME=$top rpmbuild -bb --define "_topdir $top" --define "nfsha_version $version" --define "nfsha_agents $agents" --define "_tmppath $top/tmp" "$top/SPECS/nfsha-agents.spec"
 find "$top/RPMS" -name '*.rpm' -print

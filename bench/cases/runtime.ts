@@ -3,12 +3,13 @@
 // made by `make bench`). Upstream has no counterpart to the floor; compare it with upstream's
 // rows of the other cases (e.g. nfsnotify monitor) to see what no Node executable can beat.
 import { resolve } from 'node:path';
+import { AGENT_NAMES } from '../../agents/index.ts';
 import type { BenchCase } from '../types.ts';
 
 const FLOOR = resolve(import.meta.dirname, '../../dist/nfsha-floor');
 
 export const cases: BenchCase[] = [
-  ...(['Filesystem', 'nfsserver', 'exportfs', 'nfsnotify'] as const).map((agent) => ({
+  ...AGENT_NAMES.map((agent) => ({
     name: `${agent} meta-data`,
     agent,
     action: 'meta-data',

@@ -1,5 +1,5 @@
-// ocf:nfsha:exportfs actions. Behaviour of ocf:heartbeat:exportfs (nfs-agents.md §2, §8 items
-// 13–23) without its defects (§7.1–7.4); every difference is in docs/compat/exportfs.md.
+// ocf:nfsha:exportfs actions. Behaviour of ocf:heartbeat:exportfs without its defects; every
+// difference is in docs/compat/exportfs.md.
 //
 // The export table is read from etab natively (no exportfs fork in monitor): etab is the file
 // exportfs itself writes (atomically, etab.tmp + rename) and reads back to print its listing, so

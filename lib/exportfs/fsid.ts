@@ -1,4 +1,4 @@
-// fsid and option handling for exportfs (nfs-agents.md §2.6): the fsid parameter, else the fsid
+// fsid and option handling for exportfs: the fsid parameter, else the fsid
 // in `options`, is given to the first directory; with several directories each further one gets
 // the next integer. The exportfs command lines of start and stop.
 

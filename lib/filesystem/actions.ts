@@ -1,4 +1,4 @@
-// The actions of ocf:nfsha:Filesystem (filesystem.md §2): start, stop, monitor, status and
+// The actions of ocf:nfsha:Filesystem: start, stop, monitor, status and
 // validate-all, on top of the resolved resource (resource.ts) and the unmount engine.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';

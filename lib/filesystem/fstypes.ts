@@ -1,4 +1,4 @@
-// What the filesystem type decides (filesystem.md §3.1): the same lists as upstream HEAD.
+// What the filesystem type decides: the same lists as upstream HEAD.
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/).filter(Boolean));
 
@@ -14,7 +14,7 @@ export const NO_AUTO_FSCK = set(
   'ext4 ext4dev ext3 reiserfs reiser4 nss xfs jfs vfat fat nfs4 nfs aznfs efs cifs smbfs ocfs2 gfs2 none lustre glusterfs ceph tmpfs overlay overlayfs rozofs zfs cvfs',
 );
 
-// Clone safety (filesystem.md §3.7).
+// Clone safety.
 const CLONE_SAFE_LOCAL = set('none overlay overlayfs tmpfs');
 const CLONE_SAFE_SHARED = set('nfs4 nfs aznfs efs smbfs cifs gfs2 glusterfs ceph ocfs2 cvfs lustre');
 const NEEDS_FORCE_CLONES = set('ext4 ext4dev ext3 reiserfs reiser4 xfs jfs');

@@ -88,7 +88,7 @@ export function mountArgv(res: Resource): string[] {
 
 // A bind mount takes per-mount flags (ro, nosuid, ...) only through a remount of the bind
 // itself. util-linux applies them with the bind; where it did not, remount the bind (never the
-// superblock underneath: filesystem.md F6).
+// superblock underneath).
 export async function bindOptions(ctx: FsContext, res: Resource, entry: MountEntry): Promise<void> {
   const words = optionWords(res.options);
   if (!words.includes('ro') || entry.mountOptions.includes('ro')) return;

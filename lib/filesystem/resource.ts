@@ -1,6 +1,5 @@
 // From parameters and environment to a resolved resource: device classification and
-// resolution, mount point canonicalisation, and the status check every action starts from
-// (filesystem.md §2.1 and §2.4).
+// resolution, mount point canonicalisation, and the status check every action starts from.
 
 import { OCF, OcfError, type OcfStatus } from '../ocf/codes.ts';
 import type { System } from '../system/types.ts';

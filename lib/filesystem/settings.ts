@@ -11,7 +11,7 @@ export type DeviceSpec =
   | { readonly kind: 'path'; readonly path: string }
   // mount's own tag options: -U x, -Ux, -L x, --uuid x, --uuid=x, --label x, --label=x.
   | { readonly kind: 'tag'; readonly tag: 'UUID' | 'LABEL'; readonly value: string; readonly option: string }
-  // fstab style UUID=x / LABEL=x (upstream does not support these, filesystem.md F7).
+  // fstab style UUID=x / LABEL=x (upstream does not support these).
   | { readonly kind: 'fstab-tag'; readonly tag: 'UUID' | 'LABEL'; readonly value: string }
   // Anything for a non-block type: server:/export, //server/share, a tmpfs name...
   | { readonly kind: 'source'; readonly source: string };

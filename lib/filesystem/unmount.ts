@@ -1,4 +1,5 @@
-// Unmounting a busy mount within one time budget (filesystem.md §2.3, without F4, F5, F11):
+// Unmounting a busy mount within one time budget (upstream's stop loop without the defects
+// docs/compat/Filesystem.md lists):
 // try umount at once; then a graceful phase (term_signals) for half of what is left and a
 // forceful phase (kill_signals, umount -f for network filesystems) for the rest. Each round
 // finds the holders in /proc, signals them, waits up to signal_delay for them to exit (and no

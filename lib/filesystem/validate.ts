@@ -56,7 +56,7 @@ export function statusFile(ctx: FsContext, res: Resource): string {
   return `${res.dir}/${prefix}${ctx.env.instance}${clone}_${ctx.sys.hostname()}`;
 }
 
-// Clone safety (filesystem.md §3.7); returns whether start should write the systemd drop-in.
+// Clone safety; returns whether start should write the systemd drop-in.
 export function checkClone(ctx: FsContext, res: Resource): boolean {
   const verdict = cloneVerdict(res.fstype, ctx.params.force_clones, hasOptionWord(res.options, 'ro'), ctx.env.isClone);
   if (!verdict.allowed) {

@@ -2,8 +2,8 @@
 // /usr/etc/nfs.conf, /usr/etc/nfs.conf.d/*.conf, /etc/nfs.conf, /etc/nfs.conf.d/*.conf in that
 // order (a later value wins), `include = [-]path` expanded in place, section and key names
 // matched case-insensitively. Each file's text is decoded with the `ini` package after a
-// normalisation that removes the differences between ini and nfs-utils that matter here
-// (style-anchors.md Part 2(b)): continued lines, indented section headers, text after `]`,
+// normalisation that removes the differences between ini and nfs-utils that matter here:
+// continued lines, indented section headers, text after `]`,
 // lines without `=`, and the case of names. Never write nfs.conf with this (ini.stringify drops
 // comments); use `nfsconf --set`.
 

@@ -1,7 +1,7 @@
 // Where rpc.statd and sm-notify keep their state (`sm/`, `sm.bak/`, `state`): the one rule
 // nfsserver and nfsnotify share. Upstream nfsnotify hard-codes /var/lib/nfs/statd, which does not
-// exist on Debian, so sm-notify notifies nobody and the agent still succeeds
-// (nfs-agents.md §3.4, host-testing.md §5.1). The rule, first match wins:
+// exist on Debian, so sm-notify notifies nobody and the agent still succeeds. The rule, first
+// match wins:
 //   1. the running statd's own `-P dir` / `--state-directory-path dir` (when the caller has it);
 //   2. nfs.conf `[statd] state-directory-path` (sm-notify and statd read the same key);
 //   3. the layout: /var/lib/nfs/statd when it has `sm/` (Red Hat, SUSE), else /var/lib/nfs (Debian).

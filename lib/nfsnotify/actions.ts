@@ -1,4 +1,4 @@
-// ocf:nfsha:nfsnotify actions. Upstream behaviour (nfs-agents.md §3, §8 items 24–28) with its
+// ocf:nfsha:nfsnotify actions. Upstream behaviour with its
 // defects fixed: the statd directory is detected, not hard-coded; source hosts are checked
 // before sm-notify can consume the monitor list; only our own sm-notify processes are ended;
 // the snapshot is per instance and refreshed; reload re-sends; a start without statd fails

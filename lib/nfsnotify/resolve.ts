@@ -1,4 +1,4 @@
-// What sm-notify will do with `-v <source_host>`, checked before it runs (host-testing.md §4.6):
+// What sm-notify will do with `-v <source_host>`, checked before it runs:
 //   - an address must reverse-resolve (sm-notify exits 1: "my_name … is unusable"), and its name
 //     becomes the mon_name the clients match;
 //   - a name is sent as it is, and resolved only to pick the address to send from;

@@ -1,4 +1,4 @@
-// The reboot notification at the end of start (nfs-agents.md §1.7), unless nfs_no_notify.
+// The reboot notification at the end of start, unless nfs_no_notify.
 
 import type { System } from '../system/types.ts';
 import { mergeFromHa, type Owner } from './nsm.ts';

@@ -17,7 +17,7 @@ export function notRunning(ctx: NfsCtx, reason: string): OcfStatus {
   throw new OcfError(OCF.NOT_RUNNING, reason);
 }
 
-// How the NFS service is controlled (nfs-agents.md §1.3, fixed: see docs/compat/nfsserver.md).
+// How the NFS service is controlled (upstream's detection, fixed: see docs/compat/nfsserver.md).
 export type ExecMode =
   // units: unit file name → state (enabled, masked...) from list-unit-files.
   | { readonly kind: 'systemd'; readonly lockUnit: 'nfs-lock.service' | 'rpc-statd.service'; readonly units: ReadonlyMap<string, string> }

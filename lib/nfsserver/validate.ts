@@ -1,5 +1,5 @@
 // Validation and service-control mode, run for every action but meta-data/usage/help
-// (nfs-agents.md §1.2, §1.3, §8 item 10), in upstream's order so that the same setup gives the
+// in upstream's order so that the same setup gives the
 // same code: mode detection and the notify program (5) before the configuration checks (6).
 
 import { parseNfsdArgs } from './nfsd-args.ts';

@@ -77,8 +77,8 @@ export interface ActionSpec<S extends ParamSpecs> {
   run(ctx: Context<S>): Promise<OcfStatus> | OcfStatus;
 }
 
-export interface AgentDefinition<S extends ParamSpecs = ParamSpecs> {
-  readonly name: string;
+export interface AgentDefinition<S extends ParamSpecs = ParamSpecs, N extends string = string> {
+  readonly name: N;
   // resource-agent@version (the agent's own version, as upstream declares it).
   readonly version: string;
   readonly shortdesc: string;
@@ -103,7 +103,7 @@ export function defineParams<const S extends ParamSpecs>(specs: S): S {
 }
 
 // Identity helper that keeps the literal parameter types for Params<S>.
-export function defineAgent<const S extends ParamSpecs>(def: AgentDefinition<S>): AgentDefinition<S> {
+export function defineAgent<const S extends ParamSpecs, const N extends string>(def: AgentDefinition<S, N>): AgentDefinition<S, N> {
   return def;
 }
 

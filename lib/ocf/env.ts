@@ -1,5 +1,5 @@
 // What the caller (Pacemaker, crm_resource, ocf-tester, an admin) tells the agent through the
-// environment, with the defaults ocf-shellfuncs and ocf-directories apply (ocf-contract.md §1.4).
+// environment, with the defaults ocf-shellfuncs and ocf-directories apply.
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

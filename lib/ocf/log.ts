@@ -1,5 +1,5 @@
-// ocf_log for TypeScript: one log(level, msg) with the sinks ocf-shellfuncs uses
-// (ocf-contract.md §4): a terminal gets readable stderr; otherwise syslog through `logger`
+// ocf_log for TypeScript: one log(level, msg) with the sinks ocf-shellfuncs uses:
+// a terminal gets readable stderr; otherwise syslog through `logger`
 // (HA_LOGFACILITY, not "none"), HA_LOGFILE, HA_DEBUGLOG, and stderr when nothing else is set.
 // Debug lines only with HA_debug set and not 0. Tag: Agent(instance)[pid].
 

@@ -1,6 +1,6 @@
 // meta-data XML from an agent definition: OCF 1.0 feature set with the ra-api-1.dtd DOCTYPE,
 // so that ocf-tester's DTD check, resource-agents' metadata.rng, the OCF 1.1 RNG and pcs all
-// accept it (ocf-contract.md §1.7). Every text is escaped.
+// accept it. Every text is escaped.
 
 import type { AnyAgent } from './define.ts';
 

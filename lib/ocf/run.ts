@@ -1,4 +1,4 @@
-// The OCF run loop (ocf-contract.md §0): action from argv, meta-data/usage/methods answered
+// The OCF run loop: action from argv, meta-data/usage/methods answered
 // here, unknown actions → 3, one deadline for the whole operation, exactly one exit reason on
 // failure, and no stack trace ever reaching the caller.
 

@@ -1,6 +1,6 @@
 // OCF_TRACE_RA: a structured trace of one agent run (environment, every external command with
 // its argv, exit status and duration, every log line, the result), written where ocf-shellfuncs
-// would write its `set -x` trace (ocf-contract.md §4 "Tracing").
+// would write its `set -x` trace.
 
 import type { RunResult } from '../system/types.ts';
 import { isTrue } from './bool.ts';

@@ -17,6 +17,9 @@ export interface ExpectedCall {
   readonly check?: (opts: RunOptions) => void;
   // Side effect on the fake machine (a mount appearing, a file written by the tool).
   readonly effect?: (sys: ScriptedSystem) => void;
+  // A poll: the same call once and then up to this many times in all, in a row (how often a
+  // wait polls before its deadline is the code's business; that it stops is the test's).
+  readonly repeat?: number;
 }
 
 export class ScriptMismatch extends Error {
@@ -43,6 +46,25 @@ interface FakeFile {
   mtimeMs?: number;
 }
 
+// Every ScriptedSystem made since the last check: test/setup.ts calls checkScripts() after each
+// test, so an expected call that never happened fails the test without it asking.
+const unchecked = new Set<ScriptedSystem>();
+
+// Fails (one error naming every script) unless each ScriptedSystem made since the last check
+// ran its whole script; forgets them either way.
+export function checkScripts(): void {
+  const problems: string[] = [];
+  for (const s of unchecked) {
+    try {
+      s.done();
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  unchecked.clear();
+  if (problems.length > 0) throw new ScriptMismatch(problems.join('\n'));
+}
+
 export class ScriptedSystem implements System {
   readonly pid: number;
   readonly calls: RunResult[] = [];
@@ -65,6 +87,8 @@ export class ScriptedSystem implements System {
   // What randomBytes returns next (each call takes the next entry; then zero bytes).
   readonly random: Uint8Array[] = [];
   #script: ExpectedCall[];
+  // How often the repeated call at the head of the script was made so far.
+  #repeated = 0;
   #n = 0;
   #clock: number;
   readonly #started: number;
@@ -78,6 +102,7 @@ export class ScriptedSystem implements System {
     this.#clock = opts.startMs ?? Date.UTC(2026, 10, 25, 12, 0, 0);
     this.#started = this.#clock;
     this.file('/', '', 'dir');
+    unchecked.add(this);
   }
 
   // Adds expected calls to the end of the script.
@@ -86,11 +111,19 @@ export class ScriptedSystem implements System {
     return this;
   }
 
-  // Fails unless every expected call was made.
+  // Fails unless every expected call was made (checked after every test; a test may call it
+  // earlier, between two steps).
   done(): void {
+    if (this.#repeated > 0) this.#endRepeat();
     if (this.#script.length > 0) {
       throw new ScriptMismatch(`call #${String(this.#n + 1)}: expected ${JSON.stringify(this.#script[0]?.argv)} got no call (${String(this.#script.length)} expected call(s) left)`);
     }
+  }
+
+  // A repeated call made at least once is satisfied: the script goes on after it.
+  #endRepeat(): void {
+    this.#script.shift();
+    this.#repeated = 0;
   }
 
   // Creates a file, directory, block device or link (parents are created as directories).
@@ -107,11 +140,16 @@ export class ScriptedSystem implements System {
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     await Promise.resolve();
     this.#n++;
-    const exp = this.#script.shift();
+    const same = (c: ExpectedCall | undefined): boolean => JSON.stringify(c?.argv) === JSON.stringify(argv);
+    if (this.#repeated > 0 && !same(this.#script[0])) this.#endRepeat();
+    const exp = this.#script[0];
     if (exp === undefined) throw new ScriptMismatch(`call #${String(this.#n)}: expected no more calls got ${JSON.stringify(argv)}`);
-    if (JSON.stringify(exp.argv) !== JSON.stringify(argv)) {
+    if (!same(exp)) {
+      this.#script.shift();
       throw new ScriptMismatch(`call #${String(this.#n)}: expected ${JSON.stringify(exp.argv)} got ${JSON.stringify(argv)}`);
     }
+    if (exp.repeat === undefined) this.#script.shift();
+    else if (++this.#repeated >= exp.repeat) this.#endRepeat();
     exp.check?.(opts);
     const takes = exp.takesMs ?? 1;
     const timedOut = exp.timedOut ?? (opts.timeoutMs !== undefined && takes > opts.timeoutMs);

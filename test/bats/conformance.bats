@@ -7,10 +7,13 @@ bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
-AGENTS="Filesystem nfsserver exportfs nfsnotify"
 RA_SHARE=/usr/share/resource-agents
 
 setup_file() {
+  # The agents from the registry (agents/index.ts).
+  AGENTS=$(cd "$BATS_TEST_DIRNAME/../.." && node_modules/.bin/node tools/agents.ts | xargs)
+  [ -n "$AGENTS" ]
+  export AGENTS
   : "${NFSHA_BIN:=$BATS_TEST_DIRNAME/../../dist/nfsha}"
   export NFSHA_BIN
   export SCRATCH="$BATS_FILE_TMPDIR"

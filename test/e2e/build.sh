@@ -140,7 +140,8 @@ if [ ! -f "$IMAGE" ]; then
   if [ -n "$NFSHA_BIN" ]; then
     install -D -m 0755 "$NFSHA_BIN" "$T/tree/usr/libexec/nfsha-agents/nfsha"
     mkdir -p "$T/tree/usr/lib/ocf/resource.d/nfsha"
-    for a in Filesystem nfsserver exportfs nfsnotify; do
+    # The agents from the registry (agents/index.ts).
+    for a in $(cd "$ROOT" && node_modules/.bin/node tools/agents.ts); do
       ln "$T/tree/usr/libexec/nfsha-agents/nfsha" "$T/tree/usr/lib/ocf/resource.d/nfsha/$a"
     done
   fi

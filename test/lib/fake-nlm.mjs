@@ -1,4 +1,4 @@
-// A stand-in for the client kernel's lockd (host-testing.md §4.5): registers NLM (100021 v4 udp)
+// A stand-in for the client kernel's lockd: registers NLM (100021 v4 udp)
 // with the local rpcbind and records every call statd makes to it, one JSON line per call, in LOG.
 // statd's callback after a matching SM_NOTIFY is what makes a real client reclaim its locks, so
 // a line here is the oracle for "this client would reclaim". Writes READY once registered.

@@ -1,4 +1,4 @@
-// Two "nodes" for NSM tests (host-testing.md §4): network namespaces joined by a veth pair, with
+// Two "nodes" for NSM tests: network namespaces joined by a veth pair, with
 // addresses that exist only inside them, each node in its own sandbox (mount, PID and UTS
 // namespaces: private /etc, /var/lib, /run). Names carry the test process id, so parallel runs
 // do not collide; down() removes everything (killing a node's PID namespace init ends all its

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A single-node Pacemaker cluster (corosync + pacemakerd, no systemd) for tests of the agents
-# under a real cluster manager (ocf-contract.md §6). Run it INSIDE test/lib/sandbox.sh --net:
+# under a real cluster manager. Run it INSIDE test/lib/sandbox.sh --net:
 # the CIB, /run, /dev/shm (libqb IPC), the network (corosync on 127.0.0.1, abstract IPC
 # sockets) and the OCF agent directory are then private, and everything dies with the sandbox
 # even if a test fails before `down`.

@@ -1,5 +1,6 @@
 // Test helpers for running real programs as root inside test/lib/sandbox.sh, and for running the
 // compiled agent binary under an agent's name.
+import { AGENT_NAMES } from '../../agents/index.ts';
 import { execaSync } from 'execa';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,7 @@ export function sandboxed(dir: string, argv: string[], opts: SandboxOptions = {}
 export function agentRoot(dir: string): string {
   const d = join(dir, 'ocf', 'resource.d', 'nfsha');
   mkdirSync(d, { recursive: true });
-  for (const a of ['Filesystem', 'nfsserver', 'exportfs', 'nfsnotify']) {
+  for (const a of AGENT_NAMES) {
     if (!existsSync(join(d, a))) symlinkSync(BINARY, join(d, a));
   }
   return join(dir, 'ocf');

@@ -34,7 +34,7 @@ function readMeta(xml: string): Meta {
   return { version: attrs(/<resource-agent\s([^>]*)>/.exec(xml)?.[1] ?? '').version, apiVersion: /<version>([^<]*)<\/version>/.exec(xml)?.[1], params, actions };
 }
 
-// Where upstream HEAD differs from Debian's 4.12 (filesystem.md §1, nfs-agents.md §1.1, §2.1).
+// Where upstream HEAD differs from Debian's 4.12.
 const HEAD_CHANGES: Record<string, (m: Meta) => void> = {
   Filesystem: (m) => {
     m.params.force_unmount = { type: 'string', default: 'true', required: '0', unique: '0' };

@@ -37,6 +37,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'no-monitor', severity: 'warning', summary: 'a resource of the stack has no recurring monitor' },
   { id: 'outdated-parameter', severity: 'warning', summary: 'a parameter set the way old guides and wizards did (wait_for_leasetime_on_stop=true, unlock_on_stop=false)' },
   { id: 'not-checked', severity: 'info', summary: 'an NFS server built another way (systemd:nfs-server, lsb:nfs...): its stack was not checked' },
+  { id: 'no-stack', severity: 'info', summary: 'the CIB has no NFS server at all: nothing was checked' },
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
@@ -395,7 +396,9 @@ class Checker {
       const addr = stack.ips.map(ipAddress).find((a) => a !== undefined && a.trim() !== '');
       const provider = server.provider === '' ? 'nfsha' : server.provider;
       const create = `pcs resource create ${stack.group ?? server.id}-notify ocf:${provider}:nfsnotify${addr === undefined ? '' : ` source_host=${addr}`}${stack.group === undefined ? '' : ` --group ${stack.group}`}`;
-      this.add('missing-notify', [server.id], `the stack of ${server.id} has no nfsnotify: NFSv3 clients are not told to reclaim their locks after a failover`, [create]);
+      // nfsnotify then takes over the notifications: the server must not send its own (no-notify).
+      const quiet = isTrue(server.params.get('nfs_no_notify')) ? undefined : `pcs resource update ${server.id} nfs_no_notify=true`;
+      this.add('missing-notify', [server.id], `the stack of ${server.id} has no nfsnotify: NFSv3 clients are not told to reclaim their locks after a failover`, [create, quiet]);
     }
     if (stack.ips.length === 0 && !isClonedServer(stack)) {
       this.add('missing-ip', [server.id], `the stack of ${server.id} has no floating IP (IPaddr2 or a cloud IP agent): clients mount a node's own address and cannot follow a failover`);
@@ -545,6 +548,9 @@ export function runRules(d: Discovery): Finding[] {
   for (const s of d.stacks) c.warnings(s);
   for (const p of d.others) {
     c.add('not-checked', [p.clone ?? p.id], `${p.cls}:${p.type} is an NFS server outside the nfsserver agent: its stack was not checked (use ocf:nfsha:nfsserver with the rest of the stack in a group)`);
+  }
+  if (d.stacks.length === 0 && d.others.length === 0) {
+    c.add('no-stack', [], `no nfsserver resource in this CIB (${d.cib.primitives.length} primitives): nothing was checked`);
   }
   // Errors first, then warnings, then information, each in rule order.
   const sev: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

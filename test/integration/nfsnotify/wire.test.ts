@@ -1,4 +1,4 @@
-// nfsnotify between two network namespaces (host-testing.md §4): the server node runs rpcbind,
+// nfsnotify between two network namespaces: the server node runs rpcbind,
 // rpc.statd (Debian layout, /var/lib/nfs) and our agent; the client node runs rpcbind, rpc.statd
 // with a monitor record for the floating name, an HA callout that logs every SM_NOTIFY, and a
 // stand-in lockd that logs statd's callback (the call that makes a real client reclaim its

@@ -1,4 +1,4 @@
-// A sandbox that outlives one command (host-testing.md §10): test/lib/sandbox.sh runs a holder
+// A sandbox that outlives one command: test/lib/sandbox.sh runs a holder
 // loop as the namespace's init's child, each step enters the namespaces with nsenter, and
 // close() kills the namespace's init, which takes every daemon started inside with it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

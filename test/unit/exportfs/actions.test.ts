@@ -388,7 +388,7 @@ describe('exportfs stop', () => {
   });
 });
 
-describe('exportfs validation and exit codes (nfs-agents.md §2.9)', () => {
+describe('exportfs validation and exit codes', () => {
   const run = async (sys: ScriptedSystem, action: string, params: Record<string, string>) =>
     (await act(sys, action === 'probe' || action === 'recurring' ? 'monitor' : action, params, action === 'recurring' ? RECURRING : {})).code;
   const actions = ['validate-all', 'start', 'stop', 'probe', 'recurring'] as const;

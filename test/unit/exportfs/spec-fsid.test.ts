@@ -10,7 +10,7 @@ function startArgv(p: { directory: string; clientspec: string; options?: string;
   return dirs.map((d, i) => exportArgv(exportOptions(p.options ?? '', p.fsid ?? '', fsidFor(start, i, dirs.length)), p.clientspec, d));
 }
 
-describe('exportfs command lines (nfs-agents.md §2.5, §8 items 13–14)', () => {
+describe('exportfs command lines', () => {
   it('appends the fsid parameter to the options, incremented per directory, trailing slashes stripped', () => {
     expect(startArgv({ directory: '/a/ /b', clientspec: '10.0.0.0/24', fsid: '7', options: 'rw,no_root_squash' })).toEqual([
       ['exportfs', '-v', '-o', 'rw,no_root_squash,fsid=7', '10.0.0.0/24:/a'],

@@ -1,5 +1,4 @@
-// The exit-code matrix of filesystem.md §2.7 (upstream HEAD with v4.18.0 semantics for a
-// foreign device), one row per situation, each action against a scripted machine.
+// The exit-code matrix), one row per situation, each action against a scripted machine.
 import { describe, expect, it } from 'vitest';
 import type { ExpectedCall } from '../../../lib/system/scripted.ts';
 import { asMachine, FsMachine, runFs } from './fake.ts';

@@ -150,7 +150,7 @@ describe('nfsserver start, direct mode', () => {
   it('stops waiting for rpcbind at the operation deadline', async () => {
     const m = new Machine();
     m.expect(run.rpcbind(m));
-    for (let i = 0; i < 200; i++) m.expect({ argv: ['rpcinfo', '-p'], exitCode: 1, takesMs: 10 });
+    m.expect({ argv: ['rpcinfo', '-p'], exitCode: 1, takesMs: 10, repeat: 200 });
     const r = await act(m, 'start', {}, { OCF_RESKEY_CRM_meta_timeout: '5000' });
     expect(r.code).toBe(1);
     expect(r.reason).toBe('waiting for rpcbind: operation timeout reached');

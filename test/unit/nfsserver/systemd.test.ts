@@ -134,7 +134,7 @@ describe('nfsserver, systemd mode', () => {
       { argv: ['systemctl', '-q', 'is-enabled', 'var-lib-nfs-rpc_pipefs.mount'], exitCode: 1 },
       sc('start', 'rpcbind.service'),
     );
-    for (let i = 0; i < 40; i++) m.expect({ argv: ['rpcinfo'], exitCode: 1 });
+    m.expect({ argv: ['rpcinfo'], exitCode: 1, repeat: 40 });
     const started = m.now();
     const r = await act(m, 'start', { nfs_no_notify: 'true' }, { OCF_RESKEY_CRM_meta_timeout: '10000' });
     expect(r).toMatchObject({ code: 1, reason: 'Failed to start NFS server: rpcbind did not come up' });

@@ -1,4 +1,4 @@
-// The validate-all matrix (nfs-agents.md §8 item 10) and validation on every action.
+// The validate-all matrix and validation on every action.
 import { describe, expect, it } from 'vitest';
 import { act, Machine } from './machine.ts';
 

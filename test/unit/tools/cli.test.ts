@@ -108,3 +108,11 @@ describe('nfsha check: options', () => {
     expect(r.sys.stderr).toBe('nfsha check: cannot read /c.xml: boom\n');
   });
 });
+
+describe('nfsha check: a CIB without NFS', () => {
+  it('says that nothing was checked, and exits 0', async () => {
+    const r = await run(['/c.xml'], new ScriptedSystem().file('/c.xml', '<cib><configuration><resources/></configuration></cib>'));
+    expect(r.code).toBe(0);
+    expect(r.sys.stdout).toBe('INFO  no-stack  -  no nfsserver resource in this CIB (0 primitives): nothing was checked\n0 NFS stacks checked: 0 errors, 0 warnings\n');
+  });
+});
