@@ -9,9 +9,9 @@ bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
-AGENTS="Filesystem nfsserver exportfs nfsnotify"
-
 setup_file() {
+  AGENTS=$(cd "$BATS_TEST_DIRNAME/../.." && node_modules/.bin/node tools/agents.ts | xargs)
+  export AGENTS
   : "${NFSHA_BIN:=$BATS_TEST_DIRNAME/../../dist/nfsha}"
   export NFSHA_BIN
   export SEED="$BATS_TEST_DIRNAME/../../examples/seed.ini"

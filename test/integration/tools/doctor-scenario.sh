@@ -14,7 +14,7 @@ ip link add nfsha0 type veth peer name nfsha1 || exit 20
 ip link set nfsha0 up && ip link set nfsha1 up && ip addr add 192.168.122.11/24 dev nfsha0 || exit 21
 printf '192.168.122.200 nfshost\n192.168.122.11 node-own\n' >> /etc/hosts
 mkdir -p "$T/backing/export1" "$T/srv" "$T/provider" "$OUT"
-for a in Filesystem nfsserver exportfs nfsnotify; do ln -sf "$BIN" "$T/provider/$a"; done
+for a in $("$REPO/node_modules/.bin/node" "$REPO/tools/agents.ts"); do ln -sf "$BIN" "$T/provider/$a"; done
 
 cat > "$T/stack.ini" <<EOF
 [group]
