@@ -50,7 +50,7 @@ build/man/.done: deps $(SOURCES)
 AGENTDIR = $(DESTDIR)$(OCF_ROOT_DIR)/resource.d/$(PROVIDER)
 install: build man
 	@test -n "$(AGENTS)" || { echo 'make install: tools/agents.ts listed no agents' >&2; exit 1; }
-	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/compat
+	install -d -m 0755 $(AGENTDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/compat $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 dist/nfsha $(AGENTDIR)/$(firstword $(AGENTS))
 	for a in $(wordlist 2,$(words $(AGENTS)),$(AGENTS)); do rm -f $(AGENTDIR)/$$a; ln $(AGENTDIR)/$(firstword $(AGENTS)) $(AGENTDIR)/$$a; done
 	ln -sfn $(OCF_ROOT_DIR)/resource.d/$(PROVIDER)/$(firstword $(AGENTS)) $(DESTDIR)$(SBINDIR)/nfsha
@@ -58,6 +58,7 @@ install: build man
 	install -m 0644 build/man/nfsha.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md docs/compat.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 docs/compat/*.md $(DESTDIR)$(DOCDIR)/compat/
+	install -m 0644 examples/*.ini $(DESTDIR)$(DOCDIR)/examples/
 
 # The staging root the README's first command leaves behind.
 stage:

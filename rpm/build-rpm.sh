@@ -12,6 +12,7 @@ mkdir -p "$stage/dist" "$stage/build" "$stage/docs"
 cp dist/nfsha "$stage/dist/"
 cp -r build/man "$stage/build/"
 cp README.md LICENSE "$stage/"
+cp -r examples "$stage/"
 cp -r docs/compat.md docs/compat "$stage/docs/"
 tar -C "$top/tmp" -czf "$top/SOURCES/$src.tar.gz" "$src"
 # The agents come from the registry (agents/index.ts), the first one is the file the others link to.

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   make git ca-certificates
   # meta-data validation, conformance, cluster
-  libxml2-utils resource-agents pacemaker pacemaker-cli-utils corosync pcs
+  libxml2-utils resource-agents pacemaker pacemaker-cli-utils corosync pcs crmsh
   # packaging
   rpm cpio
   # what the agents drive, for integration tests

@@ -42,6 +42,8 @@ interface FakeFile {
   ino: number;
   // Binary content (writeBytes); readFile sees it as latin1 text.
   bytes?: Uint8Array;
+  // Modification time; the virtual clock when unset.
+  mtimeMs?: number;
 }
 
 // Every ScriptedSystem made since the last check: test/setup.ts calls checkScripts() after each
@@ -253,7 +255,7 @@ export class ScriptedSystem implements System {
       dev: f.dev ?? 1,
       rdev: f.rdev ?? 0,
       ino: f.ino,
-      mtimeMs: this.#clock,
+      mtimeMs: f.mtimeMs ?? this.#clock,
     };
   }
 
