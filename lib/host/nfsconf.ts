@@ -1,13 +1,12 @@
 // Reading nfs.conf the way nfs-utils does (support/nfs/conffile.c), read-only: the files
 // /usr/etc/nfs.conf, /usr/etc/nfs.conf.d/*.conf, /etc/nfs.conf, /etc/nfs.conf.d/*.conf in that
 // order (a later value wins), `include = [-]path` expanded in place, section and key names
-// matched case-insensitively. Each file's text is decoded with the `ini` package after a
-// normalisation that removes the differences between ini and nfs-utils that matter here:
-// continued lines, indented section headers, text after `]`,
-// lines without `=`, and the case of names. Never write nfs.conf with this (ini.stringify drops
-// comments); use `nfsconf --set`.
-
-import { decode } from 'ini';
+// matched case-insensitively. Each line is read by conf_parse's rules: continued lines joined,
+// section headers `[name]` (blanks before, anything after `]` ignored), `key = value` with an
+// optional quoted value, `#` and `;` comments, other lines ignored. A small line reader rather
+// than an ini library: an ini decoder read the same lines a second time and cost every exportfs
+// action about 1.5 ms of CPU at start-up (docs/performance.md). Never write nfs.conf with this;
+// use `nfsconf --set`.
 import type { System } from '../system/types.ts';
 
 export const NFS_CONF = '/etc/nfs.conf';
@@ -61,42 +60,38 @@ export function resolveInclude(from: string, target: string): string {
   return `${dir === '' ? '' : dir}/${target}`;
 }
 
-// Rewrites one file's lines into text `ini.decode` reads the way nfs-utils reads the original.
-function normalise(lines: readonly string[]): string {
-  const out: string[] = [];
-  for (const line of lines) {
-    if (isComment(line)) continue;
-    const h = HEADER.exec(line);
-    if (h) {
-      out.push(`[${(h[1] ?? '').trim().toLowerCase()}]`);
-      continue;
-    }
-    const eq = line.indexOf('=');
-    // nfs-utils ignores lines that are not assignments; ini would make them `key = true`.
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim().toLowerCase();
-    if (key === '') continue;
-    let value = line.slice(eq + 1).trim();
-    const q = value[0];
-    if (q === '"' || q === "'") {
-      // A quoted value ends at the closing quote (ini would keep what follows it).
-      const end = value.indexOf(q, 1);
-      if (end < 0) continue; // unmatched quotes: nfs-utils drops the line
-      value = value.slice(1, end);
-    } else {
-      // `#` and `;` end an unquoted value; nfs-utils knows no escapes (ini does).
-      value = value.replace(/[#;].*$/, '').trim();
-    }
-    // Handed to ini as a JSON string, so that it takes the value as it is.
-    out.push(`${key} = ${JSON.stringify(value)}`);
+// One line of a file as nfs-utils reads it: a section header, an assignment, or nothing.
+type Line = { readonly section: string } | { readonly key: string; readonly value: string } | undefined;
+
+function parseLine(line: string): Line {
+  if (isComment(line)) return undefined;
+  const h = HEADER.exec(line);
+  if (h) return { section: (h[1] ?? '').trim().toLowerCase() };
+  const eq = line.indexOf('=');
+  // nfs-utils ignores lines that are not assignments.
+  if (eq <= 0) return undefined;
+  const key = line.slice(0, eq).trim().toLowerCase();
+  if (key === '') return undefined;
+  let value = line.slice(eq + 1).trim();
+  const q = value[0];
+  if (q === '"' || q === "'") {
+    // A quoted value ends at the closing quote.
+    const end = value.indexOf(q, 1);
+    if (end < 0) return undefined; // unmatched quotes: nfs-utils drops the line
+    value = value.slice(1, end);
+  } else {
+    // `#` and `;` end an unquoted value; nfs-utils knows no escapes.
+    value = value.replace(/[#;].*$/, '').trim();
   }
-  return out.join('\n');
+  return { key, value };
 }
 
 // Expands `include` lines in place: the included text, then the includer's section header again
 // (nfs-utils gives the included file a copy of the current section; it cannot change ours).
 // `read` returns null for a missing file.
 export async function expandIncludes(path: string, text: string, read: (p: string) => Promise<string | null>, depth = 0): Promise<string[]> {
+  // Most files include nothing: their lines as they are, without looking at each one.
+  if (!/include/i.test(text)) return joinContinuations(text);
   const out: string[] = [];
   let header: string | undefined;
   for (const line of joinContinuations(text)) {
@@ -130,25 +125,26 @@ export function confDirOrder(names: readonly string[]): string[] {
 export function parseNfsConf(sources: readonly NfsConfSource[]): NfsConf {
   const merged = new Map<string, Map<string, string>>();
   for (const src of sources) {
-    // bracketedArray off: a `key[]` is a plain key, as for nfs-utils.
-    const decoded = decode(normalise(joinContinuations(src.text)), { bracketedArray: false }) as Record<string, unknown>;
-    for (const [section, body] of Object.entries(decoded)) {
-      // Only sections are kept (keys outside any section are ignored by nfs-utils). A section
-      // name with a dot would come back nested from ini; nfs.conf has none.
-      if (section === '' || typeof body !== 'object' || body === null || Array.isArray(body)) continue;
-      let keys = merged.get(section);
-      if (keys === undefined) {
-        keys = new Map();
-        merged.set(section, keys);
+    // Keys outside any section (before the first header, or after an include that had none
+    // before it: the `[]` expandIncludes writes) are ignored, as by nfs-utils.
+    let keys: Map<string, string> | undefined;
+    for (const line of joinContinuations(src.text)) {
+      const l = parseLine(line);
+      if (l === undefined) continue;
+      if ('section' in l) {
+        if (l.section === '') {
+          keys = undefined;
+          continue;
+        }
+        keys = merged.get(l.section);
+        if (keys === undefined) {
+          keys = new Map();
+          merged.set(l.section, keys);
+        }
+        continue;
       }
-      for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-        // A repeated key comes back as an array from ini; nfs-utils keeps the last value.
-        const last: unknown = Array.isArray(value) ? value.at(-1) : value;
-        // An empty value sets nothing (conf_set ignores it): an earlier value stays.
-        if (last === '') continue;
-        if (typeof last === 'string') keys.set(key, last);
-        else if (typeof last === 'boolean' || last === null) keys.set(key, String(last));
-      }
+      // An empty value sets nothing (conf_set ignores it): an earlier value stays.
+      if (keys !== undefined && l.value !== '') keys.set(l.key, l.value);
     }
   }
   return merged;
@@ -183,7 +179,8 @@ export async function readNfsConfSources(sys: System, file = NFS_CONF): Promise<
     files.push(f);
     let names: string[] = [];
     try {
-      names = (await sys.stat(`${f}.d`))?.isDirectory ? await sys.readdir(`${f}.d`) : [];
+      // A missing directory, or a file of that name, fails here: nothing to load.
+      names = await sys.readdir(`${f}.d`);
     } catch {
       names = [];
     }

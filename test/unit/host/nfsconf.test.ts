@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { confDirOrder, expandIncludes, includeTarget, nfsConfGet, parseNfsConf, readNfsConf, resolveInclude } from '../../../lib/host/nfsconf.ts';
+import { NodeSystem } from '../../../lib/system/node.ts';
 import { ScriptedSystem } from '../../../lib/system/scripted.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/nfs.conf');
@@ -91,6 +93,16 @@ describe('include handling', () => {
     expect(nfsConfGet(conf, 'mountd', 'port')).toBe('2');
   });
 
+  it('gives a file without include lines as its lines, continued ones joined, reading nothing', async () => {
+    const read = async (p: string): Promise<string | null> => { throw new Error(`read ${p}`); };
+    expect(await expandIncludes('/etc/nfs.conf', '[statd]\nport=\\\n 1\r\n# included = no\n', read)).toEqual(['[statd]', 'port=   1', '# included = no', '']);
+  });
+
+  it('follows an include written in capitals', async () => {
+    const lines = await expandIncludes('/etc/nfs.conf', '[statd]\nINCLUDE = /etc/inc.conf\n', async (p) => (p === '/etc/inc.conf' ? 'port=9\n' : null));
+    expect(nfsConfGet(one(lines.join('\n')), 'statd', 'port')).toBe('9');
+  });
+
   it('skips missing includes and stops include loops', async () => {
     const files: Record<string, string> = { '/etc/loop.conf': '[statd]\nname=n\ninclude=/etc/loop.conf\n' };
     const lines = await expandIncludes('/etc/nfs.conf', 'include=/etc/missing.conf\ninclude=/etc/loop.conf\n', async (p) => files[p] ?? null);
@@ -119,6 +131,18 @@ describe('readNfsConf', () => {
     expect(nfsConfGet(conf, 'statd', 'port')).toBe('7');
   });
 
+  it('reads the main file when a file, not a directory, has the name of its .d directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfsha-nfsconf-'));
+    try {
+      writeFileSync(join(dir, 'nfs.conf'), '[mountd]\nstate-directory-path=/srv/state\n');
+      writeFileSync(join(dir, 'nfs.conf.d'), '[mountd]\nstate-directory-path=/nope\n');
+      const conf = await readNfsConf(new NodeSystem({ env: { PATH: '/usr/bin:/bin' } }), join(dir, 'nfs.conf'));
+      expect(nfsConfGet(conf, 'mountd', 'state-directory-path')).toBe('/srv/state');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives an empty configuration when no file exists', async () => {
     expect((await readNfsConf(new ScriptedSystem())).size).toBe(0);
   });
@@ -128,5 +152,10 @@ describe('repeated keys', () => {
   it('keeps the last value of a key repeated in one file', () => {
     const conf = one('[statd]\nport=1\nport=2\nport=3\n');
     expect(nfsConfGet(conf, 'statd', 'port')).toBe('3');
+  });
+
+  it('keeps the earlier value when the key is repeated empty in the same file (conf_set ignores it)', () => {
+    const conf = one('[statd]\nport=1\nport=\nport=""\n');
+    expect(nfsConfGet(conf, 'statd', 'port')).toBe('1');
   });
 });
