@@ -8,6 +8,7 @@
 // action about 1.5 ms of CPU at start-up (docs/performance.md). Never write nfs.conf with this;
 // use `nfsconf --set`.
 import type { System } from '../system/types.ts';
+import { versionCompare } from '../util/versionsort.ts';
 
 export const NFS_CONF = '/etc/nfs.conf';
 
@@ -118,7 +119,7 @@ export async function expandIncludes(path: string, text: string, read: (p: strin
 export function confDirOrder(names: readonly string[]): string[] {
   return names
     .filter((n) => n.length > 5 && n.endsWith('.conf') && !n.startsWith('.'))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    .sort(versionCompare);
 }
 
 // Merges the sources, later values winning. Pure: the tests feed it fixture texts.
