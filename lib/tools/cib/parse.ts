@@ -3,7 +3,7 @@
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { CliError } from '../cli.ts';
-import { parseScore, type Cib, type Clone, type ColocationConstraint, type Group, type Op, type OrderConstraint, type Primitive, type Resource, type ResourceSet } from './model.ts';
+import { parseScore, pcmkTrue, type Cib, type Clone, type ColocationConstraint, type Group, type Op, type OrderConstraint, type Primitive, type Resource, type ResourceSet } from './model.ts';
 
 function children(el: Element, tag?: string): Element[] {
   const out: Element[] = [];
@@ -104,7 +104,7 @@ class Builder {
         childId = attr(c, 'id');
       }
     }
-    const promotable = el.tagName === 'master' || ['true', 'yes', '1', 'on', 'y'].includes((meta.get('promotable') ?? '').toLowerCase());
+    const promotable = el.tagName === 'master' || pcmkTrue(meta.get('promotable'));
     const c: Clone = { kind: 'clone', id, element: el.tagName, promotable, child: childId, meta };
     this.resources.set(id, c);
   }
@@ -126,7 +126,7 @@ function orderConstraint(el: Element): OrderConstraint {
   // kind wins; without it, the deprecated score: 0 means Optional, anything else Mandatory.
   const kind = kindAttr === 'Optional' || kindAttr === 'Serialize' || kindAttr === 'Mandatory' ? kindAttr : score === 0 ? 'Optional' : 'Mandatory';
   const symAttr = attr(el, 'symmetrical');
-  const symmetrical = symAttr === undefined ? kind === 'Mandatory' : ['true', 'yes', '1', 'on', 'y'].includes(symAttr.toLowerCase());
+  const symmetrical = symAttr === undefined ? kind === 'Mandatory' : pcmkTrue(symAttr);
   const first = attr(el, 'first');
   const then = attr(el, 'then');
   const sets = first !== undefined && then !== undefined

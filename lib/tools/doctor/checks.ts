@@ -15,6 +15,7 @@ import { canonicalAddress, isLocal, parseGetentAhosts, parseGetentHosts } from '
 import { parseSourceHosts } from '../../nfsnotify/settings.ts';
 import { isIP } from '../../util/ip.ts';
 import { isTrue } from '../../ocf/bool.ts';
+import { stripTrailingSlashes } from '../../host/paths.ts';
 import { systemdIsPid1, unitFiles } from '../../nfsserver/validate.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
@@ -98,7 +99,7 @@ export async function checkInfodirBind(env: DoctorEnv, stack: StackView): Promis
   const entries = readMounts(sys);
   const at = mountAt(entries, VAR_LIB_NFS);
   const infodir = stack.server.params.nfs_shared_infodir ?? '';
-  const onVarLib = stack.filesystems.find((f) => f.directory.replace(/\/+$/, '') === VAR_LIB_NFS);
+  const onVarLib = stack.filesystems.find((f) => stripTrailingSlashes(f.directory) === VAR_LIB_NFS);
   if (infodir === '') {
     if (onVarLib === undefined) return fail(id, stack, `nfs_shared_infodir is not set and no filesystem of the stack is mounted on ${VAR_LIB_NFS}: the NFS state stays on this node's disk`, `pcs resource update ${stack.server.id} nfs_shared_infodir=<a directory on a filesystem of the stack>`);
     if (at === undefined) return fail(id, stack, `${VAR_LIB_NFS} is not a mount point, though ${onVarLib.id} (${onVarLib.device}) should be mounted there`, `pcs resource refresh ${onVarLib.id}`);
@@ -217,7 +218,7 @@ export function checkNfsdThreads(env: DoctorEnv, stack: StackView): DoctorCheck 
 // Where exportfs keeps etab: [exportfs] (or [mountd]) state-directory-path, else /var/lib/nfs.
 function exportStateDir(conf: NfsConf): string {
   const v = nfsConfGet(conf, 'exportfs', 'state-directory-path') ?? nfsConfGet(conf, 'mountd', 'state-directory-path');
-  return v === undefined || v.trim() === '' ? VAR_LIB_NFS : v.trim().replace(/\/+$/, '');
+  return v === undefined || v.trim() === '' ? VAR_LIB_NFS : stripTrailingSlashes(v.trim());
 }
 
 // 5. Every export of the stack is in the export table the kernel is served from: etab, which
