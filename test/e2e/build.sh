@@ -137,7 +137,7 @@ AKEY=none
 [ -n "$NFSHA_BIN" ] && AKEY=$(sha256sum < "$NFSHA_BIN" | cut -c1-16)
 
 # ---- image --------------------------------------------------------------------------------
-GKEY=$( { echo "$RKEY $AKEY"; cat "$HERE"/build.sh "$HERE"/guest/lab-init "$HERE"/guest/lab-agent "$HERE"/guest/lab-setup "$HERE"/guest/*.service; } | hash_of)
+GKEY=$( { echo "$RKEY $AKEY"; cat "$HERE"/build.sh "$HERE"/guest/lab-init "$HERE"/guest/lab-agent "$HERE"/guest/lab-setup "$HERE"/guest/fence_lab "$HERE"/guest/*.service; } | hash_of)
 IMAGE=$CACHE/root-$FLAVOUR-$GKEY.img
 if [ ! -f "$IMAGE" ]; then
   log "image (agents: ${NFSHA_BIN:-none})"
@@ -147,6 +147,8 @@ if [ ! -f "$IMAGE" ]; then
   cp -al "$RDIR" "$T/tree"
   install -D -m 0755 "$HERE/guest/lab-init" "$T/tree/sbin/lab-init"
   install -D -m 0755 "$HERE/guest/lab-agent" "$T/tree/usr/local/sbin/lab-agent"
+  # The lab's fence device (lab only, driver/fence.ts); Pacemaker's fencer finds fence_* in /usr/sbin.
+  install -D -m 0755 "$HERE/guest/fence_lab" "$T/tree/usr/sbin/fence_lab"
   install -D -m 0755 "$HERE/guest/lab-setup" "$T/tree/usr/local/sbin/lab-setup"
   if [ "$FLAVOUR" = systemd ]; then
     # The tree is hard-linked to the cache: only new files and new directory entries here.

@@ -66,11 +66,13 @@ ${nv}
   return `<group id="${GROUP}">\n${prims}\n  </group>`;
 }
 
-// Fencing is disabled: LAB ONLY. A real two-node NFS cluster must fence (a node that is merely
-// unresponsive would otherwise keep the shared filesystems mounted while the other mounts them).
+// Fencing is enabled, as a two-node NFS cluster must have it (a node that is merely unresponsive
+// would otherwise keep the shared filesystems mounted while the other mounts them); the device is
+// the lab's own (fence.ts, guest/fence_lab). stonith-timeout leaves room for the emulated guests.
 export function propertiesXml(): string {
   return `<cluster_property_set id="lab-options">
-  <nvpair id="lab-stonith-enabled" name="stonith-enabled" value="false"/>
+  <nvpair id="lab-stonith-enabled" name="stonith-enabled" value="true"/>
+  <nvpair id="lab-stonith-timeout" name="stonith-timeout" value="120s"/>
   <nvpair id="lab-dc-deadtime" name="dc-deadtime" value="5s"/>
   <nvpair id="lab-recheck" name="cluster-recheck-interval" value="60s"/>
 </cluster_property_set>`;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sh, Stream, waitAgent, type ShResult } from './guest.ts';
 import { GRACE_S, LEASE_S, GROUP, RESOURCES, seedCib, type Provider, propertiesXml, constraintsXml, resourcesXml } from './cib.ts';
 import type { EventLog } from './events.ts';
+import { fenceDeviceXml } from './fence.ts';
 import type { Flavour, MachineDef } from './vm.ts';
 
 const GUEST_DIR = join(import.meta.dirname, '..', 'guest');
@@ -34,8 +35,12 @@ export class Guest {
     return waitAgent(this.ip, this.name, timeoutMs);
   }
 
-  stream(script: string, log: EventLog): void {
-    this.streams.push(new Stream(this.ip, this.name, script, (line, t) => log.line(this.name, line, t)));
+  // Lines go to the event log; `also` (e.g. the fence stream's handler) sees each of them too.
+  stream(script: string, log: EventLog, also?: (line: string, t: number) => void): void {
+    this.streams.push(new Stream(this.ip, this.name, script, (line, t) => {
+      log.line(this.name, line, t);
+      also?.(line, t);
+    }));
   }
 
   closeStreams(): void {
@@ -125,6 +130,7 @@ export async function loadConfig(g: Guest, provider: Provider): Promise<void> {
   await g.ok(`set -e
 cibadmin --modify --scope crm_config --xml-text '<crm_config>${propertiesXml()}</crm_config>'
 crm_attribute --type rsc_defaults --name resource-stickiness --update 100
+cibadmin --create --scope resources --xml-text '${fenceDeviceXml()}'
 cibadmin --create --scope resources --xml-text '${resourcesXml(provider)}'
 cibadmin --create --scope constraints --xml-text '${constraintsXml()}'
 `);

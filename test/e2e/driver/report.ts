@@ -33,6 +33,7 @@ function stall(f: Failover, t: 'v3' | 'v4'): number | undefined {
 export function timelineText(f: Failover): string[] {
   const lines = [`  ${f.scenario}: ${f.from} → ${f.to}, t0 = ${f.t0Label} (${new Date(f.t0).toISOString().slice(11, 23)})`];
   if (f.detected) lines.push(`    ${rel(f.detected, f.t0).padStart(7)}  ${f.scenario === 'crash' ? 'node loss seen by ' + f.to : 'monitor failure reported'}`);
+  if (f.fenced) lines.push(`    ${rel(f.fenced, f.t0).padStart(7)}  ${f.from} fenced (confirmed by the controller)`);
   for (const s of f.stops) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  stop  ${s.rsc.padEnd(12)} on ${f.from} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
   for (const s of f.starts) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  start ${s.rsc.padEnd(12)} on ${f.to} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
   lines.push(`    ${rel(f.groupStarted, f.t0).padStart(7)}  group started on ${f.to}`);
@@ -159,6 +160,7 @@ export function svgReport(results: ProviderResult[], title: string): string {
       const marks: [number | undefined, string, string][] = [
         [f.t0, '#000', f.scenario === 'crash' ? 'kill' : 't0'],
         [f.detected, '#555', f.scenario === 'crash' ? 'node loss seen' : 'fault detected'],
+        [f.fenced, '#a0a', 'fenced'],
         [f.notifyStart, '#d46a6a', 'notify sent'],
         [f.groupStarted, '#1a7f37', 'group started'],
         [f.lock.v3, '#c00', 'v3 lock reclaimed'],

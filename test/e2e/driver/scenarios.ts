@@ -9,6 +9,10 @@
 //   verify    every file the client finished writing is intact on the shared disk
 //   holder    the Filesystem agent asked to stop a filesystem nfsd still exports (cluster in
 //             maintenance mode, agent run by hand): it must not claim success while mounted
+//   fenced-stop   (ours; LAB_FENCED_STOP) a move whose stop fails for real (export1's filesystem
+//             held by a loop device): the node is fenced, the group recovers on the other node
+//   fenced-rejoin the fenced node (rebooted by the fence device) rejoins, the group stays
+// Fencing is on (fence.ts): the crash's survivor fences the dead node before it starts the group.
 
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +23,7 @@ import { sleep } from './guest.ts';
 import { Guest, NODE_WATCH, clusterState, describeGroup, groupOn, loadConfig, opHistory, startClusterNode, stopWatch, type ClusterState } from './guests.ts';
 import { fmtS, type Record as Rec } from './record.ts';
 import { MACHINES, type Flavour, type Lab } from './vm.ts';
+import { Fencer } from './fence.ts';
 import * as sd from './systemd.ts';
 
 export interface Failover {
@@ -51,6 +56,7 @@ const BOOT_TIMEOUT = 300_000;
 const CLUSTER_TIMEOUT = 300_000;
 const GROUP_TIMEOUT = 900_000;
 const RECLAIM_TIMEOUT = 240_000;
+const FENCE_GRACE = 180_000;
 
 export class Run {
   readonly lab: Lab;
@@ -62,6 +68,7 @@ export class Run {
   readonly g: { node1: Guest; node2: Guest; client: Guest };
   lockIds: Partial<Record<client.Tag, string>> = {};
   readonly result: ProviderResult;
+  readonly fencer: Fencer;
 
   constructor(lab: Lab, rec: Rec, provider: Provider, out: string) {
     this.lab = lab;
@@ -71,6 +78,8 @@ export class Run {
     this.out = out;
     this.g = { node1: new Guest(MACHINES.node1), node2: new Guest(MACHINES.node2), client: new Guest(MACHINES.client) };
     this.result = { flavour: this.flavour, provider, failovers: [] };
+    this.fencer = new Fencer(lab, this.log, this.g);
+    this.fencer.onPowerOff = (n) => this.node(n).closeStreams();
   }
 
   // systemd flavour: the NFS units active at boot on each node, before the cluster started anything.
@@ -90,11 +99,12 @@ export class Run {
     return name === 'node1' ? this.g.node1 : this.g.node2;
   }
 
-  // A start or stop that failed anywhere: no point waiting for the group any longer (a failed
-  // stop without fencing blocks the resource).
+  // A start or stop that failed anywhere: no point waiting for the group any longer. A failed
+  // stop is given FENCE_GRACE to be answered by fencing its node (then recovery goes on).
   private failedStart(since: number): () => string | undefined {
     return () => {
-      const e = this.log.find('done', since, (d) => (d.action === 'start' || d.action === 'stop') && d.status !== 0);
+      const fenceDue = (d: { host: string; t: number }) => this.fencer.fencedAt(d.host, d.t) !== undefined || Date.now() - d.t < FENCE_GRACE;
+      const e = this.log.find('done', since, (d) => (d.action === 'start' || (d.action === 'stop' && !fenceDue(d))) && d.status !== 0);
       return e ? `${e.rsc} ${e.action} failed on ${e.host} (status ${e.status})` : undefined;
     };
   }
@@ -111,6 +121,7 @@ export class Run {
       ...(this.flavour === 'systemd' ? [['unit', () => this.faultUnit()] as [string, () => Promise<void>]] : []),
       ['verify', () => this.verify('verify', 'node1')],
       ['holder', () => this.filesystemUnderNfsd()],
+      ...(fencedStopFor(this.provider) ? [['fenced-stop', () => this.fencedStop()], ['fenced-rejoin', () => this.fencedRejoin()]] as [string, () => Promise<void>][] : []),
     ];
     for (const [name, fn] of scenarios) {
       try {
@@ -123,6 +134,8 @@ export class Run {
         break;
       }
     }
+    // How late the guests' 1 s timers fired (fence.ts): what a watchdog would have had to survive.
+    this.rec.log(`timer probe (1 s sleeps): ${this.fencer.tickSummary(5000)}`);
     await this.collectLogs();
     return this.result;
   }
@@ -143,6 +156,8 @@ export class Run {
       await Promise.all([startClusterNode(node1, this.provider, this.flavour), startClusterNode(node2, this.provider, this.flavour), client.prepare(c, this.flavour)]);
       node1.stream(NODE_WATCH, this.log);
       node2.stream(NODE_WATCH, this.log);
+      this.fencer.watch(node1);
+      this.fencer.watch(node2);
       c.stream(client.CLIENT_WATCH, this.log);
     });
     await this.rec.step('cluster formed (both nodes online, DC elected)', () => this.waitCluster(node1, ['node1', 'node2']), (s) => `DC ${s.dc ?? '?'}`);
@@ -156,7 +171,7 @@ export class Run {
     const s = await clusterState(node1);
     this.rec.check('start', 'all nine resources started on node1', groupOn(s, 'node1'), describeGroup(s));
     // Pacemaker's history: the start operations on node1, ordered by call id, are the group's order.
-    const hist = (await opHistory(node1)).filter((o) => o.node === 'node1' && o.op === 'start');
+    const hist = (await opHistory(node1)).filter((o) => o.node === 'node1' && o.op === 'start' && inGroup(o.rsc));
     const order = hist.sort((a, b) => a.call - b.call).map((o) => o.rsc);
     const expected = RESOURCES.map((r) => r.id);
     this.rec.check('start', 'start order in Pacemaker history = group order', order.join(',') === expected.join(','), order.join(' → '));
@@ -285,7 +300,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
   private fillTimeline(f: Failover): void {
     const on = (host: string, action: string) => {
       const list: { rsc: string; t0: number; t1: number; ok: boolean }[] = [];
-      for (const x of this.log.all('exec', f.t0, Infinity, (e) => e.host === host && e.action === action)) {
+      for (const x of this.log.all('exec', f.t0, Infinity, (e) => e.host === host && e.action === action && inGroup(e.rsc))) {
         const d = this.log.find('done', x.t, (e) => e.host === host && e.call === x.call);
         if (d) list.push({ rsc: x.rsc, t0: x.t, t1: d.t, ok: d.status === 0 });
       }
@@ -346,6 +361,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     const f = this.newFailover('crash', 'node1', 'node2', t0, 'the kill');
     await this.rec.step('crash node1 → group started on node2, locks reclaimed, writes resumed', () => this.followFailover(f));
     f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;
+    this.fenceChecks(f);
     this.failoverChecks(f);
     // NFSv4.1+: both nodes must present one server scope, or the client will not reclaim.
     const names = (from: number, to: number) => [...new Set(this.log.all('scope', from, to).map((e) => e.name))];
@@ -364,18 +380,25 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
 
   // ---- rejoin --------------------------------------------------------------------------------
   async rejoin(): Promise<void> {
-    const { node1, node2 } = this.g;
-    await this.rec.step('node1 boots again and rejoins', async () => {
-      await this.lab.stop('node1');
-      this.lab.start(MACHINES.node1);
-      await node1.waitUp(BOOT_TIMEOUT);
-      if (this.flavour === 'systemd') this.unitBaseline.node1 = await sd.units(node1);
-      await startClusterNode(node1, this.provider, this.flavour);
-      node1.stream(NODE_WATCH, this.log);
-      await this.waitCluster(node2, ['node1', 'node2']);
+    await this.bootAndRejoin('rejoin', 'node1', 'node2');
+  }
+
+  // A node that is down (crashed, or fenced: the fence device's reboot leaves the power-on to
+  // this step) boots, runs the cluster services again and rejoins; the group must stay where it is.
+  private async bootAndRejoin(scenario: string, name: 'node1' | 'node2', active: 'node1' | 'node2'): Promise<void> {
+    const g = this.node(name);
+    const other = this.node(active);
+    await this.rec.step(`${name} boots again and rejoins`, async () => {
+      if (!this.lab.running(name)) this.lab.start(MACHINES[name]);
+      await g.waitUp(BOOT_TIMEOUT);
+      if (this.flavour === 'systemd') this.unitBaseline[name] = await sd.units(g);
+      await startClusterNode(g, this.provider, this.flavour);
+      g.stream(NODE_WATCH, this.log);
+      this.fencer.watch(g);
+      await this.waitCluster(other, ['node1', 'node2']);
     });
-    const s = await clusterState(node2);
-    this.rec.check('rejoin', 'group stays on node2 (stickiness)', groupOn(s, 'node2'), describeGroup(s));
+    const s = await clusterState(other);
+    this.rec.check(scenario, `group stays on ${active} (stickiness)`, groupOn(s, active), describeGroup(s));
   }
 
   // ---- planned move --------------------------------------------------------------------------
@@ -399,8 +422,8 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     // A clean unmount leaves nothing for the journal to replay on the next mount.
     const rec1 = await node1.sh("dmesg | grep -E 'EXT4-fs \\(vdb[0-9]\\).*(recovery complete|orphan)' | tail -3");
     this.rec.check('move', 'node1 mounted the filesystems without journal recovery (clean unmount)', rec1.out.trim() === '', rec1.out.trim());
-    const fence = await node2.sh("stonith_admin --history '*' 2>/dev/null | grep -v '^$' | head -3");
-    this.rec.check('move', 'no fencing', fence.out.trim() === '' || /\b0 events\b|no fenc/i.test(fence.out), fence.out.trim());
+    const fenced = this.fencer.since(t0);
+    this.rec.check('move', 'no fencing', fenced.length === 0, fenced.map((r) => `${r.action} ${r.target} by ${r.by}`).join('; '));
     // unlock_on_stop and the export cache flush, seen on node2 while its group stopped.
     const e1 = f.stops.find((s) => s.rsc === 'export1');
     const srv = f.stops.find((s) => s.rsc === 'nfsserver');
@@ -490,6 +513,54 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
     await node1.sh('crm_attribute --type crm_config --name maintenance-mode --delete');
   }
 
+  // ---- fencing (fence.ts) --------------------------------------------------------------------
+  // The lost node fenced, confirmed by the controller, before the first start on the other node.
+  private fenceChecks(f: Failover): void {
+    const fenced = this.fencer.fencedAt(f.from, f.t0);
+    const lab = this.fencer.since(f.t0).find((r) => r.source === 'lab' && r.target === f.from);
+    f.fenced = fenced?.t;
+    const first = f.starts[0];
+    this.rec.check(f.scenario, `${f.from} fenced before the group started on ${f.to}`, fenced !== undefined && first !== undefined && fenced.t <= first.t0,
+      fenced ? `${fenced.action} by ${fenced.by} ${fmtS(fenced.t - f.t0)} after ${f.t0Label} (fence_lab: ${lab?.detail ?? 'no request seen'}), first start (${first?.rsc ?? 'none'}) ${first ? fmtS(first.t0 - f.t0) : '—'}` : `no fencing of ${f.from} reported`);
+  }
+
+  // A move whose stop fails for real: a loop device backed by a file on export1's filesystem holds
+  // it (the kernel holds it, no process does, so the Filesystem agent has nothing to signal and
+  // the unmount fails until the stop gives up or times out). Pacemaker must fence the node, then
+  // start the group on the other one; the client's locks and every written byte come back.
+  private fencedNode?: 'node1' | 'node2';
+
+  async fencedStop(): Promise<void> {
+    const s0 = await clusterState(this.g.node1).catch(() => clusterState(this.g.node2));
+    const from = groupOn(s0, 'node2') ? 'node2' : 'node1';
+    const to = from === 'node1' ? 'node2' : 'node1';
+    const src = this.node(from);
+    const img = `${client.MOUNTS.v3.serverDir}/.lab-holder.img`;
+    const dev = (await src.ok(`set -e; modprobe loop; dd if=/dev/zero of=${img} bs=1M count=2 status=none; losetup --find --show ${img}`)).trim();
+    const t0 = this.log.mark(`crm_resource --move ${GROUP} to ${to}; export1's filesystem held by ${dev} on ${from}`);
+    const f = this.newFailover('fenced-stop', from, to, t0, 'the move command');
+    this.fencedNode = from;
+    await src.ok(`crm_resource --move --resource ${GROUP} --node ${to}`);
+    try {
+      await this.rec.step(`move ${from} → ${to} with fs1 held by a loop device: stop fails → ${from} fenced → group started on ${to}`, () => this.followFailover(f));
+    } finally {
+      await this.node(to).sh(`crm_resource --clear --resource ${GROUP}`).catch(() => undefined);
+    }
+    const stop = f.stops.find((x) => x.rsc === 'fs1');
+    const res = this.log.find('result', t0, (e) => e.host === from && e.rsc === 'fs1' && e.action === 'stop');
+    this.rec.check('fenced-stop', `fs1 stop failed on ${from} (a loop device holds export1's filesystem)`, (stop !== undefined && !stop.ok) || (res !== undefined && res.rc !== 0),
+      stop ? `${stop.ok ? 'returned 0' : 'failed'} after ${fmtS(stop.t1 - stop.t0)}` : res ? res.result : 'no stop result seen');
+    this.fenceChecks(f);
+    this.failoverChecks(f);
+    await this.verify('fenced-stop', to);
+  }
+
+  async fencedRejoin(): Promise<void> {
+    const from = this.fencedNode;
+    if (!from) throw new Error('no node was fenced');
+    await this.bootAndRejoin('fenced-rejoin', from, from === 'node1' ? 'node2' : 'node1');
+  }
+
   // ---- logs ----------------------------------------------------------------------------------
   async collectLogs(): Promise<void> {
     const dir = join(this.out, 'logs', this.flavour, this.provider);
@@ -525,6 +596,18 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
     await Promise.all([stopWatch(this.g.node1), stopWatch(this.g.node2)].map((p) => p.catch(() => undefined)));
     await this.lab.stopAll();
   }
+}
+
+// A resource of the seed's group (not the lab's fence device).
+function inGroup(rsc: string): boolean {
+  return RESOURCES.some((r) => r.id === rsc);
+}
+
+// Which providers run the fenced stop: LAB_FENCED_STOP = nfsha (default: ours; upstream's
+// Filesystem stop fails the same way, by timing out, see the holder scenario), all, or none.
+export function fencedStopFor(p: Provider): boolean {
+  const v = process.env.LAB_FENCED_STOP ?? 'nfsha';
+  return v === 'all' || v === p;
 }
 
 export type { Ev };

@@ -175,6 +175,20 @@ export class Lab {
     return t;
   }
 
+  // Whether this run's qemu of that machine is alive.
+  running(name: string): boolean {
+    const pid = this.pid(name);
+    return pid !== undefined && existsSync(`/proc/${pid}`) && this.ours(pid, name);
+  }
+
+  // The lab's fence device (fence.ts): SIGKILL of the node's qemu if it runs; false when there
+  // was none of this run to kill (already off).
+  powerOff(name: string): boolean {
+    if (!this.running(name)) return false;
+    this.crash(name);
+    return true;
+  }
+
   async stop(name: string): Promise<void> {
     const pid = this.pid(name);
     if (pid !== undefined && this.ours(pid, name)) {
