@@ -4,6 +4,8 @@
 #
 #   lab.sh [--flavour plain|systemd|all] [--providers heartbeat,nfsha] [--agents PATH] [--keep]
 #                                build (cached), run, report
+#   lab.sh --soak N [...]        failover after failover instead of the scenarios (make lab-soak):
+#                                N crashes in a row, alternating; ours only unless --providers
 #   lab.sh deps                  install the host packages the lab needs (Debian)
 #   lab.sh sh HOST 'script'      run a script in a VM of a lab left running with --keep
 #   lab.sh clean                 stop a kept or interrupted lab (VMs, namespace, run files)
@@ -17,7 +19,8 @@
 # LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50), LAB_TRACE=1 (our agents write
 # OCF_TRACE_RA traces, collected as logs/<flavour>/<provider>/<node>-trace_ra.log), LAB_FLAVOUR
 # (default all: plain and systemd), LAB_NICE (default -10: the qemu processes' nice value and
-# that of their autogroups, see driver/vm.ts; empty: unchanged).
+# that of their autogroups, see driver/vm.ts; empty: unchanged), LAB_FENCED_STOP (default nfsha:
+# which providers run the fenced-stop scenario: nfsha, heartbeat, all or none).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,7 +70,8 @@ case "${1:-}" in
   run) shift ;;
 esac
 
-PROVIDERS=heartbeat,nfsha
+PROVIDERS=
+SOAK=0
 FLAVOURS=${LAB_FLAVOUR:-all}
 AGENTS=""
 KEEP=0
@@ -77,10 +81,15 @@ while [ $# -gt 0 ]; do
     --flavour) FLAVOURS=$2; shift 2 ;;
     --agents) AGENTS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --soak) SOAK=$2; shift 2 ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
 
+[[ $SOAK =~ ^[0-9]+$ ]] || die "--soak wants a number of failovers, got $SOAK"
+if [ -z "$PROVIDERS" ]; then
+  if [ "$SOAK" -gt 0 ]; then PROVIDERS=nfsha; else PROVIDERS=heartbeat,nfsha; fi
+fi
 case "$FLAVOURS" in
   all) FLAVOURS=plain,systemd ;;
   plain|systemd|plain,systemd|systemd,plain) ;;
@@ -157,7 +166,7 @@ done
 # foreground child); the driver is stopped by its PID in on_exit.
 ip netns exec "$NS" "$NODE" "$HERE/driver/main.ts" --out "$OUT" --run "$RUN" \
   --kernel "$KERNEL" --initrd "$INITRD" "${IMAGES[@]}" --providers "$PROVIDERS" \
-  --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" $([ "$KEEP" = 1 ] && echo --keep) &
+  --build-ms "$BUILD_MS" --build-note "${BUILT:-}" --nfsha "${NFSHA:-no}" --soak "$SOAK" $([ "$KEEP" = 1 ] && echo --keep) &
 DRIVER=$!
 # A bound for the whole run, whatever hangs: the driver is stopped (it writes what it measured).
 (

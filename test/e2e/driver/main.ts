@@ -4,6 +4,7 @@
 //
 // node main.ts --out DIR --run DIR --kernel F --initrd F --image FLAVOUR=F [--image FLAVOUR=F]
 //              --providers heartbeat,nfsha [--build-ms N] [--build-note TEXT] [--nfsha yes|no] [--keep]
+//              [--soak N]   (make lab-soak: N failovers in a row instead of the scenarios, soak.ts)
 // Each --image names a guest flavour (plain, systemd) and its root image; the flavours run in
 // the order given, each with every provider.
 
@@ -15,14 +16,15 @@ import { Record as Rec } from './record.ts';
 import { CRASH_METRICS, GATED, svgReport, textReport } from './report.ts';
 import { Run, type ProviderResult } from './scenarios.ts';
 import { FLAVOURS, Lab, type Flavour } from './vm.ts';
-import { labReport } from './report-json.ts';
+import { labReport, type JsonSoak } from './report-json.ts';
+import { soak } from './soak.ts';
 
 const { values: a } = parseArgs({
   options: {
     out: { type: 'string' }, run: { type: 'string' }, kernel: { type: 'string' }, initrd: { type: 'string' },
     image: { type: 'string', multiple: true }, providers: { type: 'string', default: 'heartbeat,nfsha' },
     'build-ms': { type: 'string', default: '0' }, 'build-note': { type: 'string', default: '' }, nfsha: { type: 'string', default: 'no' },
-    keep: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false }, soak: { type: 'string', default: '0' },
   },
 });
 if (!a.out || !a.run || !a.kernel || !a.initrd || !a.image?.length) {
@@ -48,6 +50,12 @@ for (const spec of a.image) {
   images.push([fl, spec.slice(i + 1)]);
 }
 const flavours = images.map(([f]) => f);
+const soakN = Number(a.soak);
+if (!Number.isInteger(soakN) || soakN < 0) {
+  console.error(`main.ts: --soak wants a number of failovers, got ${a.soak}`);
+  process.exit(2);
+}
+let soakResult: JsonSoak | undefined;
 
 const started = Date.now();
 const rec = new Rec();
@@ -80,7 +88,12 @@ for (const [flavour, image] of images) {
     const run = new Run(lab, rec, p, out);
     current = run;
     try {
-      results.push(await run.all());
+      if (soakN > 0) {
+        soakResult = await soak(run, soakN);
+        results.push(run.result);
+      } else {
+        results.push(await run.all());
+      }
     } finally {
       // --keep: the last run's VMs stay up for a look (lab.sh sh node1 ...).
       if (!(a.keep && p === providers[providers.length - 1] && flavour === flavours[flavours.length - 1])) await run.teardown();
@@ -115,7 +128,7 @@ function finish(): boolean {
   const per = flavours.map((fl) => `${fl} ${fmtMin(rec.steps.filter((s) => s.flavour === fl))}`).join(', ');
   const who = (c: { flavour: string; provider: string; scenario: string; name: string }) => `${c.flavour}/${c.provider}/${c.scenario}: ${c.name}`;
   const summary = `LAB ${pass ? 'PASS' : 'FAIL'}: ${gating.length - failed.length}/${gating.length} checks of our agents passed, flavours ${flavours.join(', ')}, providers ${providers.join(', ')}, ${(total / 60000).toFixed(1)} min (build ${(Number(a['build-ms']) / 1000).toFixed(0)} s; ${per})${failed.length ? `; failed: ${failed.slice(0, 6).map(who).join('; ')}${failed.length > 6 ? ' …' : ''}` : ''}${notes.length ? `; not gating (upstream findings, targets missed): ${notes.map(who).join('; ')}` : ''}`;
-  const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary };
+  const input = { started, buildMs: Number(a['build-ms']), buildNote: a['build-note'], steps: rec.steps, checks: rec.checks, results, pass, summary, ...(soakResult ? { soak: soakResult } : {}) };
   writeFileSync(join(out, 'report.txt'), textReport(input));
   writeFileSync(join(out, 'report.svg'), svgReport(results, `nfsha-agents VM lab: failover timelines (${providers.join(' vs ')})`));
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(labReport(input), null, 1)}\n`);

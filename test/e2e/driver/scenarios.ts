@@ -253,7 +253,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
   }
 
   // ---- failover measurement (common to crash, move, faults) ------------------------------------
-  private async followFailover(f: Failover, abortIf?: () => string | undefined): Promise<void> {
+  async followFailover(f: Failover, abortIf?: () => string | undefined): Promise<void> {
     const to = f.to;
     const abort = () => abortIf?.() ?? this.failedStart(f.t0)();
     const done = await this.log.wait('done', f.t0, GROUP_TIMEOUT, (d) => d.host === to && d.rsc === 'nfsnotify' && d.action === 'start' && d.status === 0, abort);
@@ -315,13 +315,13 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     for (const t of client.TAGS) f.writes[t] = this.log.all('write', f.t0 - 5000, until, (w) => w.tag === t).map((w) => w.t);
   }
 
-  private newFailover(scenario: string, from: string, to: string, t0: number, t0Label: string): Failover {
+  newFailover(scenario: string, from: string, to: string, t0: number, t0Label: string): Failover {
     const f: Failover = { scenario, from, to, t0, t0Label, starts: [], stops: [], lock: {}, lastWriteBefore: {}, firstWriteAfter: {}, writes: {} };
     this.result.failovers.push(f);
     return f;
   }
 
-  private failoverChecks(f: Failover): void {
+  failoverChecks(f: Failover): void {
     const sc = f.scenario;
     this.rec.check(sc, `group started on ${f.to}`, f.groupStarted !== undefined, f.groupStarted ? `${fmtS(f.groupStarted - f.t0)} after ${f.t0Label}` : '');
     const v3 = f.lock.v3;
@@ -385,7 +385,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
 
   // A node that is down (crashed, or fenced: the fence device's reboot leaves the power-on to
   // this step) boots, runs the cluster services again and rejoins; the group must stay where it is.
-  private async bootAndRejoin(scenario: string, name: 'node1' | 'node2', active: 'node1' | 'node2'): Promise<void> {
+  async bootAndRejoin(scenario: string, name: 'node1' | 'node2', active: 'node1' | 'node2'): Promise<void> {
     const g = this.node(name);
     const other = this.node(active);
     await this.rec.step(`${name} boots again and rejoins`, async () => {
@@ -515,7 +515,7 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
 
   // ---- fencing (fence.ts) --------------------------------------------------------------------
   // The lost node fenced, confirmed by the controller, before the first start on the other node.
-  private fenceChecks(f: Failover): void {
+  fenceChecks(f: Failover): void {
     const fenced = this.fencer.fencedAt(f.from, f.t0);
     const lab = this.fencer.since(f.t0).find((r) => r.source === 'lab' && r.target === f.from);
     f.fenced = fenced?.t;
