@@ -20,7 +20,8 @@
 # OCF_TRACE_RA traces, collected as logs/<flavour>/<provider>/<node>-trace_ra.log), LAB_FLAVOUR
 # (default all: plain and systemd), LAB_NICE (default -10: the qemu processes' nice value and
 # that of their autogroups, see driver/vm.ts; empty: unchanged), LAB_FENCED_STOP (default nfsha:
-# which providers run the fenced-stop scenario: nfsha, heartbeat, all or none).
+# which providers run the fenced-stop scenario: nfsha, heartbeat, all or none), LAB_SCENARIOS
+# (a comma-separated subset of the scenarios, e.g. start,client,fenced-stop,fenced-rejoin).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
