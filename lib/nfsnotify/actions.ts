@@ -85,6 +85,13 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     throw new OcfError(OCF.ERR_GENERIC, `statd directory ${sd.dir} (from the ${sd.source}) has no sm/: sm-notify would notify nobody`);
   }
   log.debug(`statd directory ${sd.dir} (from the ${sd.source})`);
+  // Tickle ACKs first (issue 15): every moment before them is a moment the clients stay
+  // disconnected; they change nothing here, so they need not wait for the state to be saved.
+  const floating = [...checked.values()].map((c) => c.address);
+  if (!force && ctx.params.tickle) {
+    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
+    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
+  }
   const marker = ownerMarker(env.instance);
   await endOwnSmNotify(sys, log, ctx.deadline, marker, force ? 'reload' : 'start');
 
@@ -102,12 +109,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     if (step.keepState) await copyState(sys, sd.dir, step.dir);
   }
 
-  const floating = [...checked.values()].map((c) => c.address);
   await setUpRecording(sys, log, tickleStatePath(p.dir), ctx.params.tickle ? { statdDir: sd.dir, instance: env.instance, addresses: floating } : undefined);
-  if (!force && ctx.params.tickle) {
-    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
-    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
-  }
   await writeRecord(sys, p, statd);
   log.info(`PID file (pid:${String(statd.pid)} at ${p.pidFile}) created for rpc.statd.`);
   for (const step of plan) {

@@ -53,6 +53,13 @@ describe('timeline events', () => {
     expect(ev).toContainEqual({ event: 'v3 first write after', s: 35 });
     expect(ev.some((e) => e.event === 'v4 first write after')).toBe(false);
   });
+
+  it('take the floating IP\'s return from the client\'s first ARP when one was seen, with the reset', () => {
+    const ev = timelineEvents({ ...crash, ipUp: T0 + 31_800, reset: T0 + 34_100, tickle: true });
+    expect(ev).toContainEqual({ event: 'floating IP up', s: 31.8 });
+    expect(ev).toContainEqual({ event: 'client connection reset', s: 34.1 });
+    expect(ev.filter((e) => e.event === 'floating IP up')).toHaveLength(1);
+  });
 });
 
 describe('report.json', () => {

@@ -450,6 +450,18 @@ describe('tickle ACKs (issue 15)', () => {
     expect(m.text(CONNS)).toContain('192.168.122.200:2049 192.168.122.21:873\n');
   });
 
+  it('start tickles before it saves statd\'s state: nothing the ACKs need waits for the copies', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    let savedFirst: boolean | undefined;
+    const first: ExpectedCall = { ...tickleCall, effect: (s) => { savedFirst ??= s.files.has('/var/lib/nfs/nfsnotify_n1.bu'); } };
+    m.expect(getentHosts('192.168.122.200', 'nfshost'), first, tickleCall, tickleCall, smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    expect((await act(m, 'start', VIP)).code).toBe(OCF.SUCCESS);
+    expect(savedFirst).toBe(false);
+    expect(m.files.has('/var/lib/nfs/nfsnotify_n1.bu')).toBe(true);
+  });
+
   it('tickle_rounds sets the rounds; reload never tickles', async () => {
     const m = withStatd();
     m.programs.add(TICKLE);
