@@ -16,8 +16,10 @@
 # LAB_TIMEOUT (default 3600: seconds after which the scenarios are stopped and the lab removed),
 # LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50), LAB_TRACE=1 (our agents write
 # OCF_TRACE_RA traces, collected as logs/<flavour>/<provider>/<node>-trace_ra.log), LAB_FLAVOUR
-# (default all: plain and systemd), LAB_NICE (default -10: the qemu processes' nice value and
-# that of their autogroups, see driver/vm.ts; empty: unchanged).
+# (default all: plain and systemd), LAB_UPSTREAM (default all; compare: upstream's agents run only
+# the scenarios the side-by-side comparison needs: start, client, crash, rejoin, move), LAB_NICE
+# (default -10: the qemu processes' nice value and that of their autogroups, see driver/vm.ts;
+# empty: unchanged).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
