@@ -77,7 +77,7 @@ export function timelineEvents(f: Failover): JsonEvent[] {
   const at = (event: string, t: number | undefined, resource?: string) => {
     if (t !== undefined) ev.push({ event, s: sec(t - f.t0), ...(resource ? { resource } : {}) });
   };
-  at(f.scenario === 'crash' ? 'node seen offline' : 'fault detected', f.detected);
+  at(f.killed === true ? 'node seen offline' : 'fault detected', f.detected);
   at('fenced', f.fenced);
   for (const s of f.stops) at(s.ok ? 'stopped' : 'stop failed', s.t1, s.rsc);
   for (const s of f.starts) at(s.ok ? 'started' : 'start failed', s.t1, s.rsc);

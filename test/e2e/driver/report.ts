@@ -59,7 +59,7 @@ function stall(f: Failover, t: 'v3' | 'v4'): number | undefined {
 
 export function timelineText(f: Failover): string[] {
   const lines = [`  ${f.scenario}: ${f.from} → ${f.to}, t0 = ${f.t0Label} (${new Date(f.t0).toISOString().slice(11, 23)})`];
-  if (f.detected) lines.push(`    ${rel(f.detected, f.t0).padStart(7)}  ${f.scenario === 'crash' ? 'node loss seen by ' + f.to : 'monitor failure reported'}`);
+  if (f.detected) lines.push(`    ${rel(f.detected, f.t0).padStart(7)}  ${f.killed === true ? 'node loss seen by ' + f.to : 'monitor failure reported'}`);
   for (const s of f.stops) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  stop  ${s.rsc.padEnd(12)} on ${f.from} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
   for (const s of f.starts) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  start ${s.rsc.padEnd(12)} on ${f.to} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
   if (f.ipUp) lines.push(`    ${rel(f.ipUp, f.t0).padStart(7)}  floating IP up (its first ARP seen by the client)`);
@@ -194,8 +194,8 @@ export function svgReport(results: ProviderResult[], title: string): string {
         }
       });
       const marks: [number | undefined, string, string][] = [
-        [f.t0, '#000', f.scenario === 'crash' ? 'kill' : 't0'],
-        [f.detected, '#555', f.scenario === 'crash' ? 'node loss seen' : 'fault detected'],
+        [f.t0, '#000', f.killed === true ? 'kill' : 't0'],
+        [f.detected, '#555', f.killed === true ? 'node loss seen' : 'fault detected'],
         [f.ipUp, '#b49ad6', 'IP up'],
         [f.notifyStart, '#d46a6a', 'notify sent'],
         [f.groupStarted, '#1a7f37', 'group started'],

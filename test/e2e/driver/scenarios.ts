@@ -41,6 +41,7 @@ export interface Failover {
   ipUp?: number; // the first ARP from the floating address the client saw after t0
   reset?: number; // the first TCP reset from the floating address the client saw after ipUp
   tickle?: boolean; // ours: nfsnotify's tickle parameter during this failover
+  killed?: boolean; // the old node's qemu was killed (crash, notickle): no stops, a node loss
   graceEnd?: number; // ms from the NFSv4 grace start to its early end (kernel log), if it ended early
   lock: Partial<Record<client.Tag, number>>;
   lastWriteBefore: Partial<Record<client.Tag, number>>;
@@ -380,7 +381,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       return list;
     };
     f.starts = on(f.to, 'start');
-    f.stops = f.scenario === 'crash' ? [] : on(f.from, 'stop');
+    f.stops = f.killed === true ? [] : on(f.from, 'stop');
     const n = this.log.find('exec', f.t0, (e) => e.host === f.to && e.rsc === 'nfsnotify' && e.action === 'start');
     f.notifyStart = n?.t;
     f.notifyDone = n ? this.log.find('done', n.t, (e) => e.host === f.to && e.call === n.call)?.t : undefined;
@@ -479,6 +480,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     this.log.mark('kill -9 node1 qemu', t0);
     node1.closeStreams();
     const f = this.newFailover(scenario, 'node1', 'node2', t0, 'the kill');
+    f.killed = true;
     if (this.provider === 'nfsha') f.tickle = tickle;
     await this.rec.step(`${scenario === 'crash' ? 'crash' : `crash (${scenario})`} node1 → group started on node2, locks reclaimed, writes resumed`, () => this.followFailover(f));
     f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;

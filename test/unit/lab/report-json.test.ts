@@ -10,7 +10,7 @@ const FIX = join(import.meta.dirname, '../../fixtures/lab');
 
 const T0 = Date.parse('2026-12-03T13:00:00Z');
 const crash: Failover = {
-  scenario: 'crash', from: 'node1', to: 'node2', t0: T0, t0Label: 'the kill', detected: T0 + 9100, fenced: T0 + 15_000,
+  scenario: 'crash', from: 'node1', to: 'node2', t0: T0, t0Label: 'the kill', killed: true, detected: T0 + 9100, fenced: T0 + 15_000,
   starts: [
     { rsc: 'fs1', t0: T0 + 16_000, t1: T0 + 18_500, ok: true },
     { rsc: 'vip1', t0: T0 + 30_000, t1: T0 + 32_250, ok: true },
