@@ -10,7 +10,8 @@ import { detectStatdDir } from '../host/statd-dir.ts';
 import { backupDir, isPrivateDir, ownerMarker, planNotification, smNotifyArgv } from './settings.ts';
 import { findProcs, readCmdline, readProc, type Proc } from '../host/procs.ts';
 import { forgetRecord, readPrivateList, readRecord, recordPaths, retireRecord, sameStatd, writePrivateList, writeRecord, type RecordPaths } from './record.ts';
-import { checkSourceHost, type SourceHost } from './resolve.ts';
+import { checkSourceHost, isLocal, type SourceHost } from './resolve.ts';
+import { isIP } from '../util/ip.ts';
 import { endOwnSmNotify } from './smnotify.ts';
 import type { NfsnotifyContext } from './params.ts';
 import { recordConnections, setUpRecording, tickleRecorded, tickleStatePath, tickleTcpPath } from './tickle.ts';
@@ -77,14 +78,28 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
   const renotify = sameStatd(current ?? (await readRecord(sys, p, 'prev')), statd);
   // Everything that can fail is checked before anything changes: before our sm-notify still
   // retrying is ended, and before sm-notify may consume the real monitor list.
-  const checked = new Map<string, SourceHost>();
-  for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
-  log.debug(`source hosts checked: ${[...checked.values()].map((c) => `${c.host} (name ${c.monName}, from ${c.address})`).join(', ') || 'none (default address)'}`);
   const sd = await detectStatdDir(sys, { statdArgv: readCmdline(sys, statd.pid) ?? [] });
   if (!(await sys.stat(`${sd.dir}/sm`))?.isDirectory) {
     throw new OcfError(OCF.ERR_GENERIC, `statd directory ${sd.dir} (from the ${sd.source}) has no sm/: sm-notify would notify nobody`);
   }
   log.debug(`statd directory ${sd.dir} (from the ${sd.source})`);
+  // Tickle ACKs as early as they can go (issue 15): every moment before them is a moment the
+  // clients stay disconnected, and they change nothing here. Only from addresses of this node:
+  // IP literals (the seed's source_host) are known to be local without a child process, so their
+  // ACKs go out before the reverse lookups; names after they are resolved.
+  const tickle = async (floating: string[]): Promise<void> => {
+    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
+    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
+  };
+  const tickling = !force && ctx.params.tickle;
+  const local = sys.localAddresses();
+  const literal = cfg.hosts.length > 0 && cfg.hosts.every((h) => isIP(h) !== 0 && isLocal(h, local));
+  if (tickling && literal) await tickle([...cfg.hosts]);
+  const checked = new Map<string, SourceHost>();
+  for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
+  log.debug(`source hosts checked: ${[...checked.values()].map((c) => `${c.host} (name ${c.monName}, from ${c.address})`).join(', ') || 'none (default address)'}`);
+  const floating = [...checked.values()].map((c) => c.address);
+  if (tickling && !literal) await tickle(floating);
   const marker = ownerMarker(env.instance);
   await endOwnSmNotify(sys, log, ctx.deadline, marker, force ? 'reload' : 'start');
 
@@ -102,12 +117,7 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     if (step.keepState) await copyState(sys, sd.dir, step.dir);
   }
 
-  const floating = [...checked.values()].map((c) => c.address);
   await setUpRecording(sys, log, tickleStatePath(p.dir), ctx.params.tickle ? { statdDir: sd.dir, instance: env.instance, addresses: floating } : undefined);
-  if (!force && ctx.params.tickle) {
-    if (floating.length === 0) log.info('no source_host: no floating address whose connections could be tickled');
-    else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
-  }
   await writeRecord(sys, p, statd);
   log.info(`PID file (pid:${String(statd.pid)} at ${p.pidFile}) created for rpc.statd.`);
   for (const step of plan) {

@@ -18,10 +18,12 @@
 # LAB_TIMEOUT (default 3600: seconds after which the scenarios are stopped and the lab removed),
 # LAB_MOUNT_OPTS (extra client mount options, e.g. timeo=50), LAB_TRACE=1 (our agents write
 # OCF_TRACE_RA traces, collected as logs/<flavour>/<provider>/<node>-trace_ra.log), LAB_FLAVOUR
-# (default all: plain and systemd), LAB_NICE (default -10: the qemu processes' nice value and
-# that of their autogroups, see driver/vm.ts; empty: unchanged), LAB_FENCED_STOP (default nfsha:
-# which providers run the fenced-stop scenario: nfsha, heartbeat, all or none), LAB_SCENARIOS
-# (a comma-separated subset of the scenarios, e.g. start,client,fenced-stop,fenced-rejoin).
+# (default all: plain and systemd), LAB_UPSTREAM (default all; compare: upstream's agents run only
+# the scenarios the side-by-side comparison needs: start, client, crash, rejoin, move), LAB_NICE
+# (default -10: the qemu processes' nice value and that of their autogroups, see driver/vm.ts;
+# empty: unchanged), LAB_FENCED_STOP (default nfsha: which providers run the fenced-stop scenario:
+# nfsha, heartbeat, all or none), LAB_SCENARIOS (a comma-separated subset of the scenarios, e.g.
+# start,client,fenced-stop,fenced-rejoin).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -11,7 +11,9 @@ export const SCOPE = VIP_NAME;
 
 // Lab timing parameters (both providers): grace long enough for the slow emulated failover
 // (nfsd starts well before nfsnotify runs), lease short so NFSv4 clients notice the move soon.
-export const GRACE_S = 60;
+// 120 s: with 60 s, a loaded 2-core host (two labs at once) stretched nfsserver's start →
+// nfsnotify's notification past lockd's grace, and the NFSv3 reclaim was refused (session 4).
+export const GRACE_S = 120;
 export const LEASE_S = 20;
 
 export interface Rsc {

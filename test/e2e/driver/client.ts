@@ -3,7 +3,7 @@
 // second on each mount, recording each file's checksum locally only after the write (fsync'ed)
 // completed. Each completed write is an event ("W v3 17"), stamped by the host on arrival.
 
-import { VIP_NAME } from './cib.ts';
+import { VIP, VIP_NAME } from './cib.ts';
 import type { EventLog } from './events.ts';
 import type { Guest } from './guests.ts';
 import type { Flavour } from './vm.ts';
@@ -33,11 +33,17 @@ mkdir -p ${MOUNTS.v3.dir} ${MOUNTS.v4.dir}
 }
 
 // The client's view of the servers: every SM_NOTIFY reaching its statd ("NOTIFY <source address>"),
-// and the server scope in every NFSv4 EXCHANGE_ID reply ("SCOPE <name>": the lab's names found in
-// the server's replies; the scope is the only place a server name appears in them).
+// the server scope in every NFSv4 EXCHANGE_ID reply ("SCOPE <name>": the lab's names found in
+// the server's replies; the scope is the only place a server name appears in them), every ARP
+// packet whose sender is the floating address ("VIPUP": IPaddr2's gratuitous ARPs when the address
+// comes up on a node, or a node's answer for it), and every TCP reset from the floating address
+// ("RST <client port>": a new node's kernel refusing a connection it does not have, provoked by a
+// tickle ACK or by the client's own retransmission).
 export const CLIENT_WATCH = `
 exec 2>/dev/null
 tcpdump -l -n -i eth0 --immediate-mode 'udp and dst port ${STATD_PORT}' | while read -r _ _ src _; do echo "NOTIFY \${src%.*}"; done &
+tcpdump -l -n -i eth0 --immediate-mode 'arp and src host ${VIP}' | while read -r _; do echo VIPUP; done &
+tcpdump -l -n -i eth0 --immediate-mode 'tcp and src host ${VIP} and tcp[13] & 4 != 0' | while read -r _ _ _ _ dst _; do d=\${dst%:}; echo "RST \${d##*.}"; done &
 tcpdump -l -n -i eth0 --immediate-mode -A -s 400 'tcp and src port 2049' | grep --line-buffered -oE 'nfsvip\.lab\.test|node[12]\.lab\.test|node[12]' | while read -r n; do echo "SCOPE $n"; done &
 wait
 `;

@@ -16,6 +16,8 @@ export type Ev =
   | { t: number; host: string; kind: 'werr'; tag: string; seq: number }
   | { t: number; host: string; kind: 'notify'; src: string }
   | { t: number; host: string; kind: 'scope'; name: string }
+  | { t: number; host: string; kind: 'vipup' }
+  | { t: number; host: string; kind: 'rst'; port: number }
   | { t: number; host: string; kind: 'mark'; text: string };
 
 // "executing - rsc:fs1 action:start call_id:14"
@@ -43,6 +45,8 @@ export function parseLine(host: string, line: string, t: number): Ev | undefined
   if (line.startsWith('EXPCACHE')) return { t, host, kind: 'expcache', paths: line.slice(8).trim().split(/\s+/).filter(Boolean) };
   if ((m = /^NOTIFY (\S+)$/.exec(line))) return { t, host, kind: 'notify', src: m[1]! };
   if ((m = /^SCOPE (\S+)$/.exec(line))) return { t, host, kind: 'scope', name: m[1]! };
+  if (line === 'VIPUP') return { t, host, kind: 'vipup' };
+  if ((m = /^RST (\d+)$/.exec(line))) return { t, host, kind: 'rst', port: Number(m[1]) };
   if ((m = /^W (\S+) (\d+)$/.exec(line))) return { t, host, kind: 'write', tag: m[1]!, seq: Number(m[2]) };
   if ((m = /^E (\S+) (\d+)$/.exec(line))) return { t, host, kind: 'werr', tag: m[1]!, seq: Number(m[2]) };
   return undefined;

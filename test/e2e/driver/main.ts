@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Provider } from './cib.ts';
 import { Record as Rec } from './record.ts';
-import { CRASH_METRICS, GATED, svgReport, textReport } from './report.ts';
+import { afterIp, CRASH_METRICS, GATED, svgReport, textReport } from './report.ts';
 import { Run, type ProviderResult } from './scenarios.ts';
 import { FLAVOURS, Lab, type Flavour } from './vm.ts';
 import { labReport, type JsonSoak } from './report-json.ts';
@@ -103,6 +103,15 @@ for (const [flavour, image] of images) {
 
   // Side by side: our agents' failover must take at most half the upstream agents' time.
   rec.provider = 'compare';
+  // Issue 15's target, reported (a measurement, not gating): with tickle ACKs, both clients write
+  // again at most 2 s after the floating IP is up.
+  for (const f of results.filter((r) => r.flavour === flavour && r.provider === 'nfsha').flatMap((r) => r.failovers).filter((x) => x.tickle !== undefined)) {
+    for (const t of ['v3', 'v4'] as const) {
+      const v = afterIp(f, t);
+      rec.check('compare', `${f.scenario} (tickle ${f.tickle ? 'on' : 'off'}): floating IP up → first ${t} write ≤ 2 s`, v !== undefined && v <= 2000,
+        v !== undefined ? `${(v / 1000).toFixed(1)} s${f.notifyStart && f.ipUp ? `; nfsnotify's start began ${((f.notifyStart - f.ipUp) / 1000).toFixed(1)} s after the IP was up` : ''}` : 'not measured');
+    }
+  }
   const up = results.find((r) => r.flavour === flavour && r.provider === 'heartbeat')?.failovers.find((f) => f.scenario === 'crash');
   const ours = results.find((r) => r.flavour === flavour && r.provider === 'nfsha')?.failovers.find((f) => f.scenario === 'crash');
   if (providers.length === 2) {

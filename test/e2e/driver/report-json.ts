@@ -77,11 +77,13 @@ export function timelineEvents(f: Failover): JsonEvent[] {
   const at = (event: string, t: number | undefined, resource?: string) => {
     if (t !== undefined) ev.push({ event, s: sec(t - f.t0), ...(resource ? { resource } : {}) });
   };
-  at(f.scenario === 'crash' || f.scenario.startsWith('soak ') ? 'node seen offline' : 'fault detected', f.detected);
+  at(f.killed === true ? 'node seen offline' : 'fault detected', f.detected);
   at('fenced', f.fenced);
   for (const s of f.stops) at(s.ok ? 'stopped' : 'stop failed', s.t1, s.rsc);
   for (const s of f.starts) at(s.ok ? 'started' : 'start failed', s.t1, s.rsc);
-  at('floating IP up', f.starts.find((s) => s.rsc === 'vip1' && s.ok)?.t1);
+  // The first ARP from the floating address at the client; vip1's start end when none was seen.
+  at('floating IP up', f.ipUp ?? f.starts.find((s) => s.rsc === 'vip1' && s.ok)?.t1);
+  at('client connection reset', f.reset);
   at('group started', f.groupStarted);
   at('notification sent', f.notifyStart);
   for (const t of TAGS) at(`${t} lock reclaimed`, f.lock[t]);

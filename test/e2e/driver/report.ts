@@ -24,6 +24,33 @@ export const CRASH_METRICS: Metric[] = [
 ];
 export const GATED = ['kill → NFSv3 lock reclaimed', 'v3 last write before → first after'];
 
+// Issue 15: what the client sees from the floating address's return (its first ARP at the
+// client) to its first completed write, per protocol, and where that time goes.
+export const IP_METRICS: Metric[] = [
+  { name: 'kill → floating IP up (ARP at the client)', get: (f) => (f.ipUp ? f.ipUp - f.t0 : undefined) },
+  { name: 'floating IP up → nfsnotify start began', get: (f) => (f.ipUp && f.notifyStart ? f.notifyStart - f.ipUp : undefined) },
+  { name: 'floating IP up → first reset seen by client', get: (f) => (f.ipUp && f.reset ? f.reset - f.ipUp : undefined) },
+  { name: 'floating IP up → first v3 write', get: (f) => afterIp(f, 'v3') },
+  { name: 'floating IP up → first v4 write', get: (f) => afterIp(f, 'v4') },
+];
+
+export function afterIp(f: Failover, t: 'v3' | 'v4'): number | undefined {
+  const w = f.firstWriteAfter[t];
+  return f.ipUp !== undefined && w !== undefined ? w - f.ipUp : undefined;
+}
+
+// The node-kill failovers to set side by side for issue 15: upstream's crash, ours with
+// tickling on (crash) and off (notickle).
+export function ipColumns(res: ProviderResult[]): { label: string; f: Failover }[] {
+  const cols: { label: string; f: Failover }[] = [];
+  for (const r of res) {
+    for (const f of r.failovers.filter((x) => x.scenario === 'crash' || x.scenario === 'notickle')) {
+      cols.push({ label: r.provider === 'heartbeat' ? 'heartbeat' : f.tickle === false ? 'nfsha, no tickle' : 'nfsha, tickle', f });
+    }
+  }
+  return cols;
+}
+
 function stall(f: Failover, t: 'v3' | 'v4'): number | undefined {
   const a = f.lastWriteBefore[t];
   const b = f.firstWriteAfter[t];
@@ -32,11 +59,13 @@ function stall(f: Failover, t: 'v3' | 'v4'): number | undefined {
 
 export function timelineText(f: Failover): string[] {
   const lines = [`  ${f.scenario}: ${f.from} → ${f.to}, t0 = ${f.t0Label} (${new Date(f.t0).toISOString().slice(11, 23)})`];
-  if (f.detected) lines.push(`    ${rel(f.detected, f.t0).padStart(7)}  ${f.scenario === 'crash' ? 'node loss seen by ' + f.to : 'monitor failure reported'}`);
+  if (f.detected) lines.push(`    ${rel(f.detected, f.t0).padStart(7)}  ${f.killed === true ? 'node loss seen by ' + f.to : 'monitor failure reported'}`);
   if (f.fenced) lines.push(`    ${rel(f.fenced, f.t0).padStart(7)}  ${f.from} fenced (confirmed by the controller)`);
   for (const s of f.stops) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  stop  ${s.rsc.padEnd(12)} on ${f.from} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
   for (const s of f.starts) lines.push(`    ${rel(s.t0, f.t0).padStart(7)}  start ${s.rsc.padEnd(12)} on ${f.to} (${s1(s.t1 - s.t0)})${s.ok ? '' : ' FAILED'}`);
+  if (f.ipUp) lines.push(`    ${rel(f.ipUp, f.t0).padStart(7)}  floating IP up (its first ARP seen by the client)`);
   lines.push(`    ${rel(f.groupStarted, f.t0).padStart(7)}  group started on ${f.to}`);
+  if (f.reset) lines.push(`    ${rel(f.reset, f.t0).padStart(7)}  first TCP reset from the floating address seen by the client${f.tickle === true ? ' (tickle ACKs on)' : f.tickle === false ? ' (tickle ACKs off)' : ''}`);
   lines.push(`    ${rel(f.notifyStart, f.t0).padStart(7)}  notify sent (nfsnotify start began; done ${rel(f.notifyDone, f.t0)})`);
   for (const t of TAGS) lines.push(`    ${rel(f.lock[t], f.t0).padStart(7)}  ${t} lock back in /proc/locks on ${f.to}`);
   for (const t of TAGS) lines.push(`    ${rel(f.firstWriteAfter[t], f.t0).padStart(7)}  first ${t} write after the stall (last before: ${rel(f.lastWriteBefore[t], f.t0)}, stall ${s1(stall(f, t))})`);
@@ -83,6 +112,14 @@ export function textReport(r: ReportInput): string {
       const v = res.map((x) => { const f = x.failovers.find((y) => y.scenario === 'crash'); return f ? m.get(f) : undefined; });
       const ratio = v.length === 2 && v[0] && v[1] ? (v[1] / v[0]).toFixed(2) : '—';
       out.push(`  ${m.name.padEnd(40)} ${v.map((x) => s1(x).padStart(10)).join(' ')}  ${ratio}${GATED.includes(m.name) ? '  (target ≤ 0.50)' : ''}`);
+    }
+  }
+  for (const fl of [...new Set(r.results.map((x) => x.flavour))]) {
+    const cols = ipColumns(r.results.filter((x) => x.flavour === fl));
+    if (cols.length > 0) {
+      out.push('', `== ${fl} guests: node1 crash, from the floating IP's return to the client's first write (issue 15) ==`);
+      out.push(`  ${'metric'.padEnd(46)} ${cols.map((c) => c.label.padStart(17)).join(' ')}`);
+      for (const m of IP_METRICS) out.push(`  ${m.name.padEnd(46)} ${cols.map((c) => s1(m.get(c.f)).padStart(17)).join(' ')}`);
     }
     for (const c of r.checks.filter((x) => x.provider === 'compare' && x.flavour === fl)) out.push(`  ${verdict(c).padEnd(5)} ${c.name}${c.detail ? `  [${c.detail}]` : ''}`);
   }
@@ -158,8 +195,9 @@ export function svgReport(results: ProviderResult[], title: string): string {
         }
       });
       const marks: [number | undefined, string, string][] = [
-        [f.t0, '#000', f.scenario === 'crash' ? 'kill' : 't0'],
-        [f.detected, '#555', f.scenario === 'crash' ? 'node loss seen' : 'fault detected'],
+        [f.t0, '#000', f.killed === true ? 'kill' : 't0'],
+        [f.detected, '#555', f.killed === true ? 'node loss seen' : 'fault detected'],
+        [f.ipUp, '#b49ad6', 'IP up'],
         [f.fenced, '#a0a', 'fenced'],
         [f.notifyStart, '#d46a6a', 'notify sent'],
         [f.groupStarted, '#1a7f37', 'group started'],

@@ -9,6 +9,10 @@
 //   verify    every file the client finished writing is intact on the shared disk
 //   holder    the Filesystem agent asked to stop a filesystem nfsd still exports (cluster in
 //             maintenance mode, agent run by hand): it must not claim success while mounted
+//   doctor    (ours) nfsha doctor against a deliberately broken configuration names the fault
+//   notickle  (ours) the crash again, node1 → node2, with nfsnotify's tickle ACKs turned off:
+//             the client waits for its own retransmission (issue 15's comparison)
+// nfsha doctor also runs on both nodes after the group started and on node2 after the crash.
 //   fenced-stop   (ours; LAB_FENCED_STOP) a move whose stop fails for real (export1's filesystem
 //             held by a loop device): the node is fenced, the group recovers on the other node
 //   fenced-rejoin the fenced node (rebooted by the fence device) rejoins, the group stays
@@ -39,6 +43,11 @@ export interface Failover {
   groupStarted?: number;
   notifyStart?: number;
   notifyDone?: number;
+  ipUp?: number; // the first ARP from the floating address the client saw after t0
+  reset?: number; // the first TCP reset from the floating address the client saw after ipUp
+  tickle?: boolean; // ours: nfsnotify's tickle parameter during this failover
+  killed?: boolean; // the old node's qemu was killed (crash, notickle): no stops, a node loss
+  graceEnd?: number; // ms from the NFSv4 grace start to its early end (kernel log), if it ended early
   lock: Partial<Record<client.Tag, number>>;
   lastWriteBefore: Partial<Record<client.Tag, number>>;
   firstWriteAfter: Partial<Record<client.Tag, number>>;
@@ -57,6 +66,9 @@ const CLUSTER_TIMEOUT = 300_000;
 const GROUP_TIMEOUT = 900_000;
 const RECLAIM_TIMEOUT = 240_000;
 const FENCE_GRACE = 180_000;
+const NFSHA = '/usr/libexec/nfsha-agents/nfsha';
+// nfsnotify's record of the client's connections (statd directory on the shared /var/lib/nfs).
+const RECORD = '/var/lib/nfs/nfsnotify_nfsnotify.connections';
 
 export class Run {
   readonly lab: Lab;
@@ -121,12 +133,18 @@ export class Run {
       ...(this.flavour === 'systemd' ? [['unit', () => this.faultUnit()] as [string, () => Promise<void>]] : []),
       ['verify', () => this.verify('verify', 'node1')],
       ['holder', () => this.filesystemUnderNfsd()],
+      ...(this.provider === 'nfsha' ? [['doctor', () => this.doctorBroken()], ['notickle', () => this.crashNoTickle()]] as [string, () => Promise<void>][] : []),
       ...(fencedStopFor(this.provider) ? [['fenced-stop', () => this.fencedStop()], ['fenced-rejoin', () => this.fencedRejoin()]] as [string, () => Promise<void>][] : []),
     ];
+    // LAB_UPSTREAM=compare (CI): upstream's agents run only what the side-by-side comparison
+    // needs (start, client, crash, rejoin, move); their fault and holder findings are documented
+    // (docs/compat/) and `LAB_UPSTREAM=all`, the default, runs them too.
+    const upstreamOnly = ['start', 'client', 'crash', 'rejoin', 'move'];
+    const skip = this.provider === 'heartbeat' && process.env.LAB_UPSTREAM === 'compare';
     // LAB_SCENARIOS=start,client,fenced-stop,…: only those (a developer's shortcut; start and
     // client are what every other scenario needs).
     const only = process.env.LAB_SCENARIOS?.split(',').filter(Boolean);
-    for (const [name, fn] of scenarios.filter(([n]) => !only || only.includes(n))) {
+    for (const [name, fn] of scenarios.filter(([n]) => (!skip || upstreamOnly.includes(n)) && (!only || only.includes(n)))) {
       try {
         await fn();
       } catch (e) {
@@ -182,6 +200,76 @@ export class Run {
     this.rec.check('start', 'no failed actions', s.failures.length === 0, s.failures.join('; '));
     await this.kernelFacts('start', done.host);
     if (this.flavour === 'systemd') await this.systemdFacts('start', done.host);
+    await this.doctor('start', 'node1');
+    await this.doctor('start', 'node2');
+  }
+
+  // ---- nfsha doctor (issue 14) -----------------------------------------------------------------
+  // Runs `nfsha doctor --format json` on a node. Expected: exit 0 and no failing check (the
+  // active node runs every check; a standby only boot-services, floating-name, standby-daemons),
+  // or, against a broken configuration, exit 1 with the named checks failing.
+  private async doctor(scenario: string, host: string, broken?: string[]): Promise<void> {
+    const r = await this.node(host).sh(`${NFSHA} doctor --format json`, 180_000);
+    let checks: { id: string; status: string; evidence?: string }[] = [];
+    let where = '';
+    try {
+      const j = JSON.parse(r.out) as { checks?: { id: string; status: string; evidence?: string }[]; stacks?: { runsOn?: string[] | string; here?: boolean }[] };
+      checks = j.checks ?? [];
+      where = (j.stacks ?? []).map((st) => `runs on ${[st.runsOn ?? '?'].flat().join('+') || 'no node'}${st.here ? ' (here)' : ''}`).join(', ');
+    } catch {
+      // not JSON: reported below
+    }
+    const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    const summary = checks.length ? `${where}; ${checks.map((c) => `${c.id}=${c.status}`).join(' ')}` : `exit ${r.rc}, no JSON: ${r.out.slice(0, 200)}`;
+    if (broken === undefined) {
+      this.rec.check(scenario, `nfsha doctor on ${host}: exit 0, every check passes or is skipped`, r.rc === 0 && checks.length > 0 && failed.length === 0,
+        `exit ${r.rc}; ${summary}${failed.length ? `; failing: ${checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ')}` : ''}`);
+    } else {
+      this.rec.check(scenario, `nfsha doctor on ${host} names the broken configuration: exit 1, ${broken.join(' and ')} fail`, r.rc === 1 && broken.every((id) => failed.includes(id)),
+        `exit ${r.rc}; failing: ${checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ') || 'none'}`);
+    }
+  }
+
+  // Changes one parameter of nfsnotify and waits until Pacemaker has applied it (the resource's
+  // restart or reload done on host).
+  private async setNotifyParam(host: string, name: string, value: string): Promise<void> {
+    const t = this.log.mark(`nfsnotify ${name}=${value}`);
+    await this.node(host).ok(`crm_resource --resource nfsnotify --set-parameter ${name} --parameter-value ${value}`);
+    const d = await this.log.wait('done', t, 180_000, (e) => e.host === host && e.rsc === 'nfsnotify' && /^(start|reload|reload-agent)$/.test(e.action));
+    if (!d || d.status !== 0) throw new Error(`nfsnotify did not come back after ${name}=${value}: ${d ? `${d.action} status ${d.status}` : 'timed out'}`);
+  }
+
+  // The seed's troubleshooting case: notifications sent from the node's own address instead of
+  // the floating one. doctor on the active node must fail the configuration (nfsha check's
+  // notify-source) and the last notification (nfsnotify's record names a node address).
+  async doctorBroken(): Promise<void> {
+    await this.setNotifyParam('node1', 'source_host', MACHINES.node1.ip);
+    await this.doctor('doctor', 'node1', ['config', 'last-notification']);
+    await this.setNotifyParam('node1', 'source_host', VIP);
+    await this.doctor('doctor', 'node1');
+  }
+
+  // Issue 15's comparison: the same crash with tickle ACKs off.
+  async crashNoTickle(): Promise<void> {
+    await this.setNotifyParam('node1', 'tickle', 'false');
+    await this.crashOnce('notickle', false);
+  }
+
+  // Before a crash with tickling on: nfsnotify records the client's connections at its monitor
+  // (every 60 s in the seed's group), so a client that mounted since the last monitor is not in
+  // the record yet. Waits for a monitor that recorded the client's NFS connections.
+  private async waitRecorded(host: string): Promise<void> {
+    const end = Date.now() + 100_000;
+    let n = 0;
+    let text = '';
+    while (Date.now() < end) {
+      text = (await this.node(host).sh(`cat ${RECORD} 2>/dev/null`)).out;
+      n = text.split('\n').filter((l) => l.startsWith(`${VIP}:2049 ${MACHINES.client.ip}:`)).length;
+      if (n >= 1) break;
+      await sleep(3000);
+    }
+    this.rec.check('crash', 'nfsnotify recorded the client\'s NFS connections before the crash (monitor)', n >= 1,
+      `${n} connection(s) to ${VIP}:2049 in ${RECORD}${n ? '' : `: ${text.trim().split('\n').slice(-3).join(' | ') || 'no record'}`}`);
   }
 
   // systemd flavour: the agent's systemd mode as the node shows it (see systemd.ts).
@@ -264,11 +352,12 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     if (!done) throw new Error(`group did not start on ${to}: ${abort() ?? 'timed out'}`);
     f.groupStarted = done.t;
     // Locks and writes come back after the group (grace period, client backoff): wait for them.
-    for (const t of client.TAGS) {
+    // Both protocols at once: a lock that never comes back costs one timeout, not one each.
+    await Promise.all(client.TAGS.map(async (t) => {
       const id = this.lockIds[t];
       if (id !== undefined) f.lock[t] = await this.lockBack(to, id, f.t0, RECLAIM_TIMEOUT);
-    }
-    for (const t of client.TAGS) {
+    }));
+    await Promise.all(client.TAGS.map(async (t) => {
       const after = await this.log.wait('write', done.t, RECLAIM_TIMEOUT, (w) => w.tag === t);
       // The write stall: the longest gap between two completed writes that ends after t0.
       const ws = this.log.all('write', f.t0 - 60_000, after?.t ?? Date.now(), (w) => w.tag === t).map((w) => w.t);
@@ -281,7 +370,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
         f.lastWriteBefore[t] = best[0];
         f.firstWriteAfter[t] = best[1];
       }
-    }
+    }));
     this.fillTimeline(f);
   }
 
@@ -310,10 +399,15 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       return list;
     };
     f.starts = on(f.to, 'start');
-    f.stops = f.scenario === 'crash' ? [] : on(f.from, 'stop');
+    f.stops = f.killed === true ? [] : on(f.from, 'stop');
     const n = this.log.find('exec', f.t0, (e) => e.host === f.to && e.rsc === 'nfsnotify' && e.action === 'start');
     f.notifyStart = n?.t;
     f.notifyDone = n ? this.log.find('done', n.t, (e) => e.host === f.to && e.call === n.call)?.t : undefined;
+    // The floating address is up on the new node when its first ARP reaches the client (after
+    // the node loss or the fault was seen; for a move, after the old node's vip1 stop).
+    const vipStop = f.stops.find((s) => s.rsc === 'vip1')?.t1;
+    f.ipUp = this.log.find('vipup', vipStop ?? f.detected ?? f.t0)?.t;
+    f.reset = f.ipUp !== undefined ? this.log.find('rst', f.ipUp)?.t : undefined;
     const until = Math.max(f.groupStarted ?? 0, ...Object.values(f.firstWriteAfter), ...Object.values(f.lock)) + 5000;
     for (const t of client.TAGS) f.writes[t] = this.log.all('write', f.t0 - 5000, until, (w) => w.tag === t).map((w) => w.t);
   }
@@ -352,20 +446,21 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       const b = f.firstWriteAfter[t];
       this.rec.check(sc, `client ${t} writes resume`, b !== undefined, b && a ? `longest stall ${fmtS(b - a)} (last write before → first after)` : 'no write after the group started');
     }
+    // Issue 15: with tickling on, nfsnotify's start makes the new node reset the client's
+    // connections (the client answers the tickle ACK, the kernel has no such connection). The
+    // reset must come after nfsnotify's start began and within a few seconds of it, not at the
+    // client's next retransmission.
+    if (f.tickle === true && ns !== undefined) {
+      const rst = this.log.find('rst', ns);
+      this.rec.check(sc, 'tickle ACKs: the client\'s connection was reset by the new node within 5 s of nfsnotify\'s start', rst !== undefined && rst.t - ns <= 5000,
+        rst ? `reset of client port ${rst.port} ${fmtS(rst.t - ns)} after nfsnotify start began; floating IP up (ARP) ${f.ipUp ? fmtS(ns - f.ipUp) : '?'} before it` : 'no reset from the floating address after nfsnotify start');
+    }
   }
 
   // ---- crash ---------------------------------------------------------------------------------
   async crash(): Promise<void> {
-    const { node1 } = this.g;
-    await sleep(3000); // a few writes in steady state
-    const t0 = this.lab.crash('node1');
-    this.log.mark('kill -9 node1 qemu', t0);
-    node1.closeStreams();
-    const f = this.newFailover('crash', 'node1', 'node2', t0, 'the kill');
-    await this.rec.step('crash node1 → group started on node2, locks reclaimed, writes resumed', () => this.followFailover(f));
-    f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;
-    this.fenceChecks(f);
-    this.failoverChecks(f);
+    const f = await this.crashOnce('crash', true);
+    const t0 = f.t0;
     // NFSv4.1+: both nodes must present one server scope, or the client will not reclaim.
     const names = (from: number, to: number) => [...new Set(this.log.all('scope', from, to).map((e) => e.name))];
     const before = names(0, t0);
@@ -374,6 +469,44 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       `node1 (before the crash): ${before.join(' ') || 'not seen'}; node2 (after): ${after.join(' ') || 'not seen'}`);
     if (this.flavour === 'systemd') await this.systemdFacts('crash', 'node2');
     await this.verify('crash', 'node2');
+    await this.doctor('crash', 'node2');
+  }
+
+  // Issue 15 §3: does nfsd end its NFSv4 grace period early once every client it knew has
+  // reclaimed? Only with nfsdcld client tracking (docs/nfsv4-grace.md). Read from the kernel's log
+  // of the node the group came up on: the last grace start and what ended it.
+  private async graceEnd(f: Failover): Promise<void> {
+    const r = await this.node(f.to).sh("dmesg | grep -E 'NFSD: (Using .* client tracking|starting [0-9]+-second grace|all clients done reclaiming|no clients to reclaim)' | tail -4");
+    const lines = r.out.trim().split('\n').filter(Boolean);
+    const ts = (l: string) => Number(/^\[\s*([\d.]+)\]/.exec(l)?.[1]);
+    const startIdx = lines.findLastIndex((l) => /starting \d+-second grace/.test(l));
+    const start = startIdx >= 0 ? lines[startIdx]! : undefined;
+    const end = start ? lines.slice(startIdx + 1).find((l) => /all clients done reclaiming/.test(l)) : undefined;
+    const tracking = /Using (.*) client tracking/.exec(lines.filter((l) => /client tracking/.test(l)).pop() ?? '')?.[1] ?? 'unknown';
+    const skipped = lines.slice(startIdx + 1).some((l) => /no clients to reclaim/.test(l));
+    const detail = start === undefined ? `no grace start in ${f.to}'s kernel log` : end ? `ended ${(ts(end) - ts(start)).toFixed(1)} s after it began (${tracking} client tracking), all clients done reclaiming` : skipped ? `skipped: no clients to reclaim (${tracking})` : `not ended early (${tracking} client tracking): ran its ${GRACE_S} s`;
+    f.graceEnd = end && start ? (ts(end) - ts(start)) * 1000 : undefined;
+    this.rec.check(f.scenario, 'NFSv4 grace ended early: the kernel saw every known client reclaim (nfsdcld)', end !== undefined, detail);
+  }
+
+  // node1's qemu killed while the group runs there; the group comes up on node2.
+  private async crashOnce(scenario: string, tickle: boolean): Promise<Failover> {
+    const { node1 } = this.g;
+    if (this.provider === 'nfsha' && tickle) await this.waitRecorded('node1');
+    await sleep(3000); // a few writes in steady state
+    const t0 = this.lab.crash('node1');
+    this.log.mark('kill -9 node1 qemu', t0);
+    node1.closeStreams();
+    const f = this.newFailover(scenario, 'node1', 'node2', t0, 'the kill');
+    f.killed = true;
+    if (this.provider === 'nfsha') f.tickle = tickle;
+    await this.rec.step(`${scenario === 'crash' ? 'crash' : `crash (${scenario})`} node1 → group started on node2, locks reclaimed, writes resumed`, () => this.followFailover(f));
+    f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;
+    this.fenceChecks(f);
+    this.failoverChecks(f);
+    await this.graceEnd(f);
+    if (scenario !== 'crash') await this.verify(scenario, 'node2');
+    return f;
   }
 
   async verify(scenario: string, server: string): Promise<void> {
@@ -413,6 +546,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     await this.rec.step('planned move node2 → node1', () => this.followFailover(f));
     await node2.ok(`crm_resource --clear --resource ${GROUP}`);
     this.failoverChecks(f);
+    await this.graceEnd(f);
     this.rec.check('move', 'every stop on node2 returned 0', f.stops.length === RESOURCES.length && f.stops.every((s) => s.ok), f.stops.map((s) => `${s.rsc}${s.ok ? '' : '!'}`).join(' '));
     const th = await node2.sh('cat /proc/fs/nfsd/threads 2>/dev/null || echo 0');
     this.rec.check('move', 'nfsd stopped on node2 (/proc/fs/nfsd/threads = 0)', th.out.trim() === '0', `threads=${th.out.trim()}`);
@@ -462,6 +596,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     const det = f.detected!;
     this.rec.check(scenario, `${rsc} monitor detected the fault`, true, `${fmtS(det - t0)} after the fault`);
     this.failoverChecks(f);
+    await this.graceEnd(f);
     const s = await clusterState(node1);
     this.rec.check(scenario, 'group running on node1 again', groupOn(s, 'node1'), describeGroup(s));
     await this.kernelFacts(scenario, 'node1');
@@ -537,6 +672,8 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
     const s0 = await clusterState(this.g.node1).catch(() => clusterState(this.g.node2));
     const from = groupOn(s0, 'node2') ? 'node2' : 'node1';
     const to = from === 'node1' ? 'node2' : 'node1';
+    // After the notickle crash the other node is still down: it rejoins first.
+    if (!this.lab.running(to)) await this.bootAndRejoin('fenced-stop', to, from);
     const src = this.node(from);
     const img = `${client.MOUNTS.v3.serverDir}/.lab-holder.img`;
     const dev = (await src.ok(`set -e; modprobe loop; dd if=/dev/zero of=${img} bs=1M count=2 status=none; losetup --find --show ${img}`)).trim();

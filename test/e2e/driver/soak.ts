@@ -82,6 +82,7 @@ export async function soak(run: Run, n: number): Promise<JsonSoak> {
       log.mark(`${sc}/${n}: kill -9 ${from} qemu`, t0);
       run.g[from].closeStreams();
       const f = run.newFailover(sc, from, to, t0, 'the kill');
+      f.killed = true;
       failovers.push(f);
       await rec.step(`${sc}/${n}: crash ${from} → fenced, group started on ${to}, locks reclaimed, writes resumed`, () => run.followFailover(f));
       f.detected = log.find('lost', t0, (e) => e.host === to && e.node === from)?.t;

@@ -38,6 +38,9 @@ describe('Pacemaker log lines', () => {
     expect(parseLine('client', 'E v4 3', 5)).toMatchObject({ kind: 'werr', tag: 'v4', seq: 3 });
     expect(parseLine('client', 'NOTIFY 192.168.122.200', 5)).toEqual({ t: 5, host: 'client', kind: 'notify', src: '192.168.122.200' });
     expect(parseLine('client', 'SCOPE nfsvip.lab.test', 5)).toEqual({ t: 5, host: 'client', kind: 'scope', name: 'nfsvip.lab.test' });
+    expect(parseLine('client', 'VIPUP', 5)).toEqual({ t: 5, host: 'client', kind: 'vipup' });
+    expect(parseLine('client', 'RST 871', 5)).toEqual({ t: 5, host: 'client', kind: 'rst', port: 871 });
+    expect(parseLine('client', 'RST', 5)).toBeUndefined();
     expect(parseLine('node1', 'Nov 25 02:56:14.710 node2 pacemaker-based [1] (cib_perform_op) info: Diff', 5)).toBeUndefined();
   });
 

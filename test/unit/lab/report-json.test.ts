@@ -10,7 +10,7 @@ const FIX = join(import.meta.dirname, '../../fixtures/lab');
 
 const T0 = Date.parse('2026-12-03T13:00:00Z');
 const crash: Failover = {
-  scenario: 'crash', from: 'node1', to: 'node2', t0: T0, t0Label: 'the kill', detected: T0 + 9100, fenced: T0 + 15_000,
+  scenario: 'crash', from: 'node1', to: 'node2', t0: T0, t0Label: 'the kill', killed: true, detected: T0 + 9100, fenced: T0 + 15_000,
   starts: [
     { rsc: 'fs1', t0: T0 + 16_000, t1: T0 + 18_500, ok: true },
     { rsc: 'vip1', t0: T0 + 30_000, t1: T0 + 32_250, ok: true },
@@ -52,6 +52,13 @@ describe('timeline events', () => {
     expect(ev).toContainEqual({ event: 'v4 lock reclaimed', s: 41 });
     expect(ev).toContainEqual({ event: 'v3 first write after', s: 35 });
     expect(ev.some((e) => e.event === 'v4 first write after')).toBe(false);
+  });
+
+  it('take the floating IP\'s return from the client\'s first ARP when one was seen, with the reset', () => {
+    const ev = timelineEvents({ ...crash, ipUp: T0 + 31_800, reset: T0 + 34_100, tickle: true });
+    expect(ev).toContainEqual({ event: 'floating IP up', s: 31.8 });
+    expect(ev).toContainEqual({ event: 'client connection reset', s: 34.1 });
+    expect(ev.filter((e) => e.event === 'floating IP up')).toHaveLength(1);
   });
 });
 

@@ -431,11 +431,11 @@ describe('tickle ACKs (issue 15)', () => {
   const RECORDED = '# nfsha nfsnotify connections 1\n192.168.122.200:2049 192.168.122.21:871\n192.168.122.201:2049 192.168.122.22:872\n';
   const tickleCall: ExpectedCall = { argv: [TICKLE, '-n', '1'], check: (o) => { expect(o.input).toBe('192.168.122.200:2049 192.168.122.21:871\n'); } };
 
-  it('start: three rounds of tickle_tcp for the recorded connections of source_host, then sm-notify; monitor records', async () => {
+  it('start: three rounds of tickle_tcp for the recorded connections of source_host (an IP of this node: before its reverse lookup), then sm-notify; monitor records', async () => {
     const m = withStatd();
     m.programs.add(TICKLE);
     m.file(CONNS, RECORDED);
-    m.expect(getentHosts('192.168.122.200', 'nfshost'), tickleCall, tickleCall, tickleCall, smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    m.expect(tickleCall, tickleCall, tickleCall, getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
     const r = await act(m, 'start', VIP);
     expect(r.code).toBe(OCF.SUCCESS);
     expect(r.err).toContain('tickle ACKs sent to 1 recorded connection(s) in 3 round(s)');
@@ -450,11 +450,31 @@ describe('tickle ACKs (issue 15)', () => {
     expect(m.text(CONNS)).toContain('192.168.122.200:2049 192.168.122.21:873\n');
   });
 
+  it('start tickles before it saves statd\'s state: nothing the ACKs need waits for the copies', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    let savedFirst: boolean | undefined;
+    const first: ExpectedCall = { ...tickleCall, effect: (s) => { savedFirst ??= s.files.has('/var/lib/nfs/nfsnotify_n1.bu'); } };
+    m.expect(first, tickleCall, tickleCall, getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    expect((await act(m, 'start', VIP)).code).toBe(OCF.SUCCESS);
+    expect(savedFirst).toBe(false);
+    expect(m.files.has('/var/lib/nfs/nfsnotify_n1.bu')).toBe(true);
+  });
+
+  it('a source_host name is resolved (and proven local) before its connections are tickled', async () => {
+    const m = withStatd();
+    m.programs.add(TICKLE);
+    m.file(CONNS, RECORDED);
+    m.expect(getentAhosts('nfshost', '192.168.122.200'), tickleCall, smNotify(m, ['-f', '-v', 'nfshost', '-P', '/var/lib/nfs']));
+    expect((await act(m, 'start', { source_host: 'nfshost', tickle_rounds: '1' })).code).toBe(OCF.SUCCESS);
+  });
+
   it('tickle_rounds sets the rounds; reload never tickles', async () => {
     const m = withStatd();
     m.programs.add(TICKLE);
     m.file(CONNS, RECORDED);
-    m.expect(getentHosts('192.168.122.200', 'nfshost'), tickleCall, smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
+    m.expect(tickleCall, getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-v', '192.168.122.200', '-P', '/var/lib/nfs']));
     expect((await act(m, 'start', { ...VIP, tickle_rounds: '1' })).code).toBe(OCF.SUCCESS);
     m.expect(getentHosts('192.168.122.200', 'nfshost'), smNotify(m, ['-f', '-n', '-v', '192.168.122.200', '-P', '/var/lib/nfs/nfsnotify_n1_192.168.122.200']));
     expect((await act(m, 'reload', VIP)).code).toBe(OCF.SUCCESS);
