@@ -113,6 +113,7 @@ export async function soak(run: Run, n: number): Promise<JsonSoak> {
     const g = s.writeGapS[t];
     rec.log(`soak ${t}: lock reclaim ${l ? `${fmtS(l.min * 1000)} / ${fmtS(l.median * 1000)} / ${fmtS(l.max * 1000)}` : '—'} (min / median / max after the kill), write gap ${g ? `${fmtS(g.min * 1000)} / ${fmtS(g.median * 1000)} / ${fmtS(g.max * 1000)}` : '—'}`);
   }
+  rec.log(`timer probe (1 s sleeps): ${run.fencer.tickSummary(5000)}`);
   await run.collectLogs();
   return s;
 }
