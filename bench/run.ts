@@ -14,7 +14,7 @@
 // load of the machine, which CPU time does. bench/README.md says how to read it.
 //
 // Usage: node bench/run.ts [--runs N] [--json FILE] [--baseline PATH/TO/OLDER/nfsha]
-//          [--sides ours,baseline,upstream] [--instructions [--children] [--per-ms N]] [filter]
+//          [--sides ours,baseline,upstream] [--instructions [--children] [--per-ms N] [--keep DIR]] [filter...]
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ const { values: opts, positionals } = parseArgs({
     instructions: { type: 'boolean' },
     children: { type: 'boolean' },
     'per-ms': { type: 'string' },
+    keep: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -42,7 +43,8 @@ const INSTRUCTIONS = opts.instructions === true;
 const defaultRuns = opts.runs === undefined ? (INSTRUCTIONS ? 5 : 21) : Number(opts.runs);
 const PER_MS = opts['per-ms'] === undefined ? undefined : Number(opts['per-ms']);
 const onlySides = opts.sides?.split(',');
-const filter = positionals[0];
+// Filters: a case runs when its name contains any of them.
+const filters = positionals;
 const BINARY = resolve(process.env.NFSHA_BIN ?? join(ROOT, 'dist/nfsha'));
 const BASELINE = opts.baseline === undefined ? undefined : resolve(opts.baseline);
 
@@ -104,23 +106,31 @@ const CALLGRIND = () => [valgrindPath(), '--tool=callgrind', '--smc-check=all-no
 // Runs one measured command through bench/wait4 (fork+exec, wait4(2) rusage in microseconds);
 // in --instructions mode under callgrind, whose output files (one per process with --children)
 // are read and removed.
-function once(c: BenchCase, agentPath: string, provider: string, dir: string): Sample {
+function once(c: BenchCase, side: Side, agentPath: string, dir: string, counted = INSTRUCTIONS): Sample {
+  const provider = side === 'upstream' ? 'heartbeat' : 'nfsha';
   const ns = c.sandbox?.(dir);
   const out = join(dir, 'callgrind');
-  const command = INSTRUCTIONS ? [...CALLGRIND(), ...(opts.children === true ? ['--trace-children=yes'] : []), `--callgrind-out-file=${out}/cg.%p`, agentPath] : [agentPath];
-  if (INSTRUCTIONS) mkdirSync(out, { recursive: true });
+  const command = counted ? [...CALLGRIND(), ...(opts.children === true ? ['--trace-children=yes'] : []), `--callgrind-out-file=${out}/cg.%p`, agentPath] : [agentPath];
+  if (counted) mkdirSync(out, { recursive: true });
   const argv = [...(ns === undefined ? [] : ['--ns', String(ns)]), '1', ...command, c.action];
   const r = spawnSync(WAIT4, argv, { env: pacemakerEnv(c, provider, dir), encoding: 'utf8' });
   const f = r.stdout.trim().split(/\s+/).map(Number);
   if (r.status !== 0 || f.length !== 4) throw new Error(`bench/wait4 failed: ${r.stderr}`);
   const sample: Sample = { wallMs: f[0]! / 1000, cpuMs: f[1]! / 1000, rssKb: f[2]!, rc: f[3]! };
-  if (!INSTRUCTIONS) return sample;
-  const files = readdirSync(out).map((n) => join(out, n));
+  if (!counted) return sample;
+  const files = readdirSync(out);
   try {
     if (files.length === 0) throw new Error(`callgrind wrote no output for ${agentPath} ${c.action}`);
-    return { ...sample, instr: instructions(files.map((p) => readFileSync(p, 'utf8'))) };
+    return { ...sample, instr: instructions(files.map((n) => readFileSync(join(out, n), 'utf8'))) };
   } finally {
-    for (const p of files) rmSync(p, { force: true });
+    for (const n of files) {
+      // --keep DIR: the files stay for callgrind_annotate, named after the case and the side.
+      if (opts.keep !== undefined) {
+        mkdirSync(opts.keep, { recursive: true });
+        copyFileSync(join(out, n), join(opts.keep, `${c.name.replace(/[^A-Za-z0-9]+/g, '-')}.${side}.${n}`));
+      }
+      rmSync(join(out, n), { force: true });
+    }
   }
 }
 
@@ -169,7 +179,7 @@ for (const [what, path] of [['current build', BINARY], ['baseline', BASELINE]] a
 }
 
 const WAIT4 = buildWait4();
-const cases = (await loadCases()).filter((c) => filter === undefined || c.name.includes(filter));
+const cases = (await loadCases()).filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)));
 const agents = [...new Set(cases.map((c) => c.agent))];
 const scratch = mkdtempSync(join(tmpdir(), 'nfsha-bench-'));
 const installed: Partial<Record<Side, string>> = { ours: install(BINARY, join(scratch, 'ours'), agents) };
@@ -208,7 +218,8 @@ try {
         for (const side of [...sides.slice(k), ...sides.slice(0, k)]) {
           const agent = paths[side]!;
           c.before?.(dir, side, agent);
-          const s = once(c, agent, side === 'upstream' ? 'heartbeat' : 'nfsha', dir);
+          // The warm-up leaves the state the measured runs start from; it need not be counted.
+          const s = once(c, side, agent, dir, INSTRUCTIONS && i >= 0);
           if (i >= 0) samples[side].push(s);
         }
       }
