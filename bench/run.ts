@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchCase, Side } from './types.ts';
-import { compare, instructions, mega, summarize } from './callgrind.ts';
+import { compare, instructions, median, mega, summarize } from './callgrind.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const UPSTREAM = '/usr/lib/ocf/resource.d/heartbeat';
@@ -49,12 +49,6 @@ const BINARY = resolve(process.env.NFSHA_BIN ?? join(ROOT, 'dist/nfsha'));
 const BASELINE = opts.baseline === undefined ? undefined : resolve(opts.baseline);
 
 interface Sample { wallMs: number; cpuMs: number; rssKb: number; rc: number; instr?: number }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 // The environment pacemaker-execd gives an agent (docs: ocf-contract, "Pacemaker executor,
 // observed"), with the case's own on top. No HA_LOGFACILITY: Pacemaker leaves it out when
