@@ -15,7 +15,7 @@ APT_PACKAGES=(
   util-linux mount e2fsprogs xfsprogs btrfs-progs psmisc procps iproute2 kmod
   nfs-common nfs-kernel-server rpcbind tshark
   # benchmarks
-  hyperfine time
+  hyperfine time valgrind
   # the VM lab (test/e2e): emulated machines, a Debian root tree, an initramfs
   qemu-system-x86 mmdebstrap busybox-static
 )
