@@ -42,7 +42,6 @@ export interface Failover {
   reset?: number; // the first TCP reset from the floating address the client saw after ipUp
   tickle?: boolean; // ours: nfsnotify's tickle parameter during this failover
   killed?: boolean; // the old node's qemu was killed (crash, notickle): no stops, a node loss
-  graceEnd?: number; // ms from the NFSv4 grace start to its early end (kernel log), if it ended early
   lock: Partial<Record<client.Tag, number>>;
   lastWriteBefore: Partial<Record<client.Tag, number>>;
   firstWriteAfter: Partial<Record<client.Tag, number>>;
@@ -201,14 +200,15 @@ export class Run {
     } catch {
       // not JSON: reported below
     }
-    const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    const failing = checks.filter((c) => c.status === 'fail');
+    const failed = failing.map((c) => c.id);
     const summary = checks.length ? `${where}; ${checks.map((c) => `${c.id}=${c.status}`).join(' ')}` : `exit ${r.rc}, no JSON: ${r.out.slice(0, 200)}`;
     if (broken === undefined) {
       this.rec.check(scenario, `nfsha doctor on ${host}: exit 0, every check passes or is skipped`, r.rc === 0 && checks.length > 0 && failed.length === 0,
-        `exit ${r.rc}; ${summary}${failed.length ? `; failing: ${checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ')}` : ''}`);
+        `exit ${r.rc}; ${summary}${failed.length ? `; failing: ${failing.map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ')}` : ''}`);
     } else {
       this.rec.check(scenario, `nfsha doctor on ${host} names the broken configuration: exit 1, ${broken.join(' and ')} fail`, r.rc === 1 && broken.every((id) => failed.includes(id)),
-        `exit ${r.rc}; failing: ${checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ') || 'none'}`);
+        `exit ${r.rc}; failing: ${failing.map((c) => `${c.id}: ${c.evidence ?? ''}`).join(' | ') || 'none'}`);
     }
   }
 
@@ -472,7 +472,6 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     const tracking = /Using (.*) client tracking/.exec(lines.filter((l) => /client tracking/.test(l)).pop() ?? '')?.[1] ?? 'unknown';
     const skipped = lines.slice(startIdx + 1).some((l) => /no clients to reclaim/.test(l));
     const detail = start === undefined ? `no grace start in ${f.to}'s kernel log` : end ? `ended ${(ts(end) - ts(start)).toFixed(1)} s after it began (${tracking} client tracking), all clients done reclaiming` : skipped ? `skipped: no clients to reclaim (${tracking})` : `not ended early (${tracking} client tracking): ran its ${GRACE_S} s`;
-    f.graceEnd = end && start ? (ts(end) - ts(start)) * 1000 : undefined;
     this.rec.check(f.scenario, 'NFSv4 grace ended early: the kernel saw every known client reclaim (nfsdcld)', end !== undefined, detail);
   }
 
