@@ -92,9 +92,9 @@ async function notify(ctx: NotifyContext, force: boolean): Promise<OcfStatus> {
     else await tickleRecorded(sys, log, ctx.deadline, { record: recordFile(sd.dir, env.instance), addresses: floating, rounds: cfg.rounds, binary: tickleTcpPath(env.raw) });
   };
   const tickling = !force && ctx.params.tickle;
-  const local = sys.localAddresses();
-  const literal = cfg.hosts.length > 0 && cfg.hosts.every((h) => isIP(h) !== 0 && isLocal(h, local));
-  if (tickling && literal) await tickle([...cfg.hosts]);
+  const local = tickling ? sys.localAddresses() : [];
+  const literal = tickling && cfg.hosts.length > 0 && cfg.hosts.every((h) => isIP(h) !== 0 && isLocal(h, local));
+  if (literal) await tickle([...cfg.hosts]);
   const checked = new Map<string, SourceHost>();
   for (const h of cfg.hosts) checked.set(h, await checkSourceHost(sys, h));
   log.debug(`source hosts checked: ${[...checked.values()].map((c) => `${c.host} (name ${c.monName}, from ${c.address})`).join(', ') || 'none (default address)'}`);

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Provider } from './cib.ts';
-import { Record as Rec } from './record.ts';
+import { fmtS, Record as Rec } from './record.ts';
 import { afterIp, CRASH_METRICS, GATED, svgReport, textReport } from './report.ts';
 import { Run, type ProviderResult } from './scenarios.ts';
 import { FLAVOURS, Lab, type Flavour } from './vm.ts';
@@ -109,7 +109,7 @@ for (const [flavour, image] of images) {
     for (const t of ['v3', 'v4'] as const) {
       const v = afterIp(f, t);
       rec.check('compare', `${f.scenario} (tickle ${f.tickle ? 'on' : 'off'}): floating IP up → first ${t} write ≤ 2 s`, v !== undefined && v <= 2000,
-        v !== undefined ? `${(v / 1000).toFixed(1)} s${f.notifyStart && f.ipUp ? `; nfsnotify's start began ${((f.notifyStart - f.ipUp) / 1000).toFixed(1)} s after the IP was up` : ''}` : 'not measured');
+        v !== undefined ? `${fmtS(v)}${f.notifyStart && f.ipUp ? `; nfsnotify's start began ${fmtS(f.notifyStart - f.ipUp)} after the IP was up` : ''}` : 'not measured');
     }
   }
   const up = results.find((r) => r.flavour === flavour && r.provider === 'heartbeat')?.failovers.find((f) => f.scenario === 'crash');

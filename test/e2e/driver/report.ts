@@ -44,7 +44,7 @@ export function afterIp(f: Failover, t: 'v3' | 'v4'): number | undefined {
 export function ipColumns(res: ProviderResult[]): { label: string; f: Failover }[] {
   const cols: { label: string; f: Failover }[] = [];
   for (const r of res) {
-    for (const f of r.failovers.filter((x) => x.scenario === 'crash' || x.scenario === 'notickle')) {
+    for (const f of r.failovers.filter((x) => x.killed === true)) {
       cols.push({ label: r.provider === 'heartbeat' ? 'heartbeat' : f.tickle === false ? 'nfsha, no tickle' : 'nfsha, tickle', f });
     }
   }
