@@ -185,3 +185,9 @@ export const cases: BenchCase[] = [
     expect: 0,
   },
 ];
+
+// The same start logging to syslog as well, as under Pacemaker with its default log facility
+// (execd sets HA_LOGFACILITY=daemon): upstream forks one `logger` per line, ours one per action.
+// The node has no syslog daemon: each logger starts, finds no /dev/log and exits.
+const start = cases[cases.length - 1];
+if (start !== undefined) cases.push({ ...start, name: 'nfsnotify start (after stop, syslog)', env: { ...env, HA_LOGFACILITY: 'daemon' } });

@@ -5,7 +5,7 @@
 
 import { defineTools } from './define.ts';
 import type { Env } from './env.ts';
-import type { System } from '../system/types.ts';
+import type { InputFeed, System } from '../system/types.ts';
 
 // The program logging needs (part of every agent's tools; the RPM requires it).
 export const LOG_TOOLS = defineTools({
@@ -15,8 +15,34 @@ export const LOG_TOOLS = defineTools({
 export type Level = 'crit' | 'err' | 'warn' | 'info' | 'debug';
 
 const LABEL: Record<Level, string> = { crit: 'CRIT', err: 'ERROR', warn: 'WARNING', info: 'INFO', debug: 'DEBUG' };
-// syslog priorities; upstream guesses them from the text (and files CRIT under notice).
-const PRIO: Record<Level, string> = { crit: 'crit', err: 'err', warn: 'warning', info: 'info', debug: 'debug' };
+// syslog priorities (syslog.h numbers: crit, err, warning, info, debug); upstream guesses them
+// from the text (and files CRIT under notice).
+const PRIO: Record<Level, number> = { crit: 2, err: 3, warn: 4, info: 6, debug: 7 };
+
+// The lines for `logger`'s stdin: pushed as they are logged, read as the pipe takes them.
+interface LineFeed extends InputFeed {
+  push(text: string): void;
+  end(): void;
+}
+
+function lineFeed(): LineFeed {
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const poke = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  return {
+    push: (t) => { queue.push(t); poke(); },
+    end: () => { ended = true; poke(); },
+    next: async () => {
+      while (queue.length === 0 && !ended) await new Promise<void>((r) => { wake = r; });
+      return queue.length > 0 ? queue.splice(0).join('') : undefined;
+    },
+  };
+}
 
 export interface Logger {
   crit(msg: string): void;
@@ -98,9 +124,19 @@ export function makeLogger(opts: LoggerOptions): Logger {
       // A log file we cannot write must not fail the operation.
     }
   };
-  const syslog = (prio: string, text: string): void => {
-    const argv = ['logger', '-t', tag, '-p', `${facility ?? 'daemon'}.${prio}`, '--', text];
-    pending.push(io.run(argv, { quiet: true, timeoutMs: 5000 }).catch(() => undefined));
+  // One `logger` for the whole action, started at the first line and fed every line on stdin
+  // as it is logged, each with its priority (`--prio-prefix`: "<3>" is err in the facility of
+  // -p). A child per line, as ocf-shellfuncs forks, cost a fork of this process each: the most
+  // expensive thing a start did under emulation (docs/performance.md). Each line of a message
+  // is one syslog message, as when logger reads a file.
+  let sink: LineFeed | undefined;
+  const syslog = (prio: Level, text: string): void => {
+    if (sink === undefined) {
+      sink = lineFeed();
+      const argv = ['logger', '-t', tag, '-p', `${facility ?? 'daemon'}.info`, '--prio-prefix'];
+      pending.push(io.run(argv, { quiet: true, timeoutMs: 5000, feed: sink }).catch(() => undefined));
+    }
+    for (const line of text.split('\n')) sink.push(`<${String(PRIO[prio])}>${line}\n`);
   };
 
   const log = (level: Level, msg: string, o: { noStderr?: boolean } = {}): void => {
@@ -122,7 +158,7 @@ export function makeLogger(opts: LoggerOptions): Logger {
       if (!o.noStderr) io.writeStderr(`${tag}: ${text}\n`);
       return;
     }
-    if (useSyslog) syslog(PRIO[level], text);
+    if (useSyslog) syslog(level, text);
     if (logfile !== undefined) append(logfile, `${date()} ${tag}:    ${text}\n`);
     if (!useSyslog && logfile === undefined && !o.noStderr) io.writeStderr(`${date()}${text}\n`);
     if (debuglog !== undefined && debuglog !== logfile) append(debuglog, `${tag}:\t${date()}${text}\n`);
@@ -138,6 +174,8 @@ export function makeLogger(opts: LoggerOptions): Logger {
     outcome: (why) => { outcome = why; },
     explanation: () => outcome ?? lastMessage,
     flush: async () => {
+      sink?.end();
+      sink = undefined;
       while (pending.length > 0) await Promise.all(pending.splice(0));
     },
   };

@@ -132,9 +132,22 @@ export class NodeSystem implements System {
       const child = spawn(file, args, {
         env: { ...this.#env, ...opts.env },
         cwd: opts.cwd,
-        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [opts.input === undefined && opts.feed === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
-      const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        if (opts.timeoutMs !== undefined && !done) timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs);
+      };
+      if (opts.feed === undefined) arm();
+      else {
+        const feed = opts.feed;
+        child.stdin?.on('error', () => undefined);
+        void (async () => {
+          for (let t = await feed.next(); t !== undefined; t = await feed.next()) child.stdin?.write(t);
+          child.stdin?.end();
+          arm();
+        })();
+      }
       child.stdout?.on('data', (d: Buffer) => { out.push(d); });
       child.stderr?.on('data', (d: Buffer) => { err.push(d); });
       if (opts.input !== undefined) {

@@ -151,6 +151,13 @@ export class ScriptedSystem implements System {
     }
     if (exp.repeat === undefined) this.#script.shift();
     else if (++this.#repeated >= exp.repeat) this.#endRepeat();
+    // A feed is read to its end (the caller ends it, as the logger's flush does); check() sees
+    // what was fed as input.
+    if (opts.feed !== undefined) {
+      let fed = '';
+      for (let t = await opts.feed.next(); t !== undefined; t = await opts.feed.next()) fed += t;
+      opts = { ...opts, input: fed, feed: undefined };
+    }
     exp.check?.(opts);
     const takes = exp.takesMs ?? 1;
     const timedOut = exp.timedOut ?? (opts.timeoutMs !== undefined && takes > opts.timeoutMs);

@@ -6,11 +6,19 @@ export interface RunOptions {
   // Milliseconds before the command is killed; defaults to what the operation has left.
   readonly timeoutMs?: number;
   readonly input?: string;
+  // Input written while the program runs, as it comes (one `logger` for every line an action
+  // logs); stdin is closed when the feed ends. With a feed, timeoutMs counts from that end.
+  readonly feed?: InputFeed;
   // Extra environment for this command (merged over the agent's child environment).
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   // Leave it out of the trace (the logger's own `logger` calls).
   readonly quiet?: boolean;
+}
+
+// Text for a running program's stdin: next() resolves to the next piece, undefined at the end.
+export interface InputFeed {
+  next(): Promise<string | undefined>;
 }
 
 export interface RunResult {

@@ -35,19 +35,37 @@ describe('logging sinks', () => {
     sys.done();
   });
 
-  it('sends to syslog through logger with the facility and a priority per level', async () => {
+  it('sends to syslog through one logger per action, fed each line with its priority', async () => {
     const { sys, log } = setup({ HA_LOGFACILITY: 'local3' });
-    sys.expect(
-      { argv: ['logger', '-t', TAG, '-p', 'local3.err', '--', 'ERROR: bad'] },
-      { argv: ['logger', '-t', TAG, '-p', 'local3.warning', '--', 'WARNING: careful'] },
-      { argv: ['logger', '-t', TAG, '-p', 'local3.crit', '--', 'CRIT: worse'] },
-    );
+    let fed: string | undefined;
+    sys.expect({ argv: ['logger', '-t', TAG, '-p', 'local3.info', '--prio-prefix'], check: (o) => { fed = o.input; } });
     log.err('bad');
     log.warn('careful');
     log.crit('worse');
+    log.info('two\nlines');
     await log.flush();
     sys.done();
+    // syslog.h: crit 2, err 3, warning 4, info 6; each line of a message is a message.
+    expect(fed).toBe('<3>ERROR: bad\n<4>WARNING: careful\n<2>CRIT: worse\n<6>INFO: two\n<6>lines\n');
     expect(sys.stderr).toBe('');
+  });
+
+  it('starts no logger for an action that logs nothing to syslog, and a new one after a flush', async () => {
+    const { sys, log } = setup({ HA_LOGFACILITY: 'daemon' });
+    log.debug('dropped without HA_debug');
+    await log.flush();
+    sys.done();
+    const inputs: (string | undefined)[] = [];
+    sys.expect(
+      { argv: ['logger', '-t', TAG, '-p', 'daemon.info', '--prio-prefix'], check: (o) => { inputs.push(o.input); } },
+      { argv: ['logger', '-t', TAG, '-p', 'daemon.info', '--prio-prefix'], check: (o) => { inputs.push(o.input); } },
+    );
+    log.info('a');
+    await log.flush();
+    log.info('b');
+    await log.flush();
+    sys.done();
+    expect(inputs).toEqual(['<6>INFO: a\n', '<6>INFO: b\n']);
   });
 
   it('does not use syslog with HA_LOGFACILITY=none; falls back to stderr with a date', async () => {
@@ -78,10 +96,12 @@ describe('logging sinks', () => {
 
   it('sends debug lines to syslog at debug priority and to HA_DEBUGLOG, not to HA_LOGFILE', async () => {
     const { sys, log } = setup({ HA_debug: '1', HA_LOGFACILITY: 'daemon', HA_LOGFILE: '/log/pcmk', HA_DEBUGLOG: '/log/debug' });
-    sys.expect({ argv: ['logger', '-t', TAG, '-p', 'daemon.debug', '--', 'DEBUG: d'] });
+    let fed: string | undefined;
+    sys.expect({ argv: ['logger', '-t', TAG, '-p', 'daemon.info', '--prio-prefix'], check: (o) => { fed = o.input; } });
     log.debug('d');
     await log.flush();
     sys.done();
+    expect(fed).toBe('<7>DEBUG: d\n');
     expect(sys.files.has('/log/pcmk')).toBe(false);
     expect(sys.files.get('/log/debug')?.data).toContain('DEBUG: d');
   });

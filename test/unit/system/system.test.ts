@@ -46,6 +46,23 @@ describe('NodeSystem (real processes and files, no root)', () => {
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
   });
+  it('writes a feed to stdin as it comes, before the feed ends', async () => {
+    // head exits after the first line; the feed never ends: the line went through on its own.
+    const pieces = ['one\n'];
+    const feed = { next: () => (pieces.length > 0 ? Promise.resolve(pieces.shift()) : new Promise<undefined>(() => undefined)) };
+    const r = await sys.run(['head', '-n', '1'], { feed, timeoutMs: 5000 });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'one\n', timedOut: false });
+  });
+  it('closes stdin at the end of a feed, and counts the time-out from there', async () => {
+    const pieces = ['a\n', 'b\n'];
+    let ended = 0;
+    const feed = { next: async () => { await new Promise((r) => setTimeout(r, 150)); const p = pieces.shift(); if (p === undefined) ended = Date.now(); return p; } };
+    const r = await sys.run(['cat'], { feed, timeoutMs: 100 });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'a\nb\n', timedOut: false });
+    expect(ended).toBeGreaterThan(0);
+    const slow = await sys.run(['sleep', '10'], { feed: { next: () => Promise.resolve(undefined) }, timeoutMs: 200 });
+    expect(slow.timedOut).toBe(true);
+  });
   it('reports a missing program as not found (127), not as an exception', async () => {
     const r = await sys.run(['/nonexistent/program']);
     expect(r).toMatchObject({ notFound: true, exitCode: 127 });
