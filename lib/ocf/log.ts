@@ -30,8 +30,9 @@ export interface Logger {
   outcome(why: string): void;
   // The last outcome given, else the last message logged at info or above.
   explanation(): string | undefined;
-  // Waits for `logger` processes still writing to syslog.
-  flush(): Promise<void>;
+  // Waits for `logger` processes still writing to syslog, at most `maxMs` when given (a logger
+  // still running then is left to finish on its own: the operation's time is up).
+  flush(maxMs?: number): Promise<void>;
 }
 
 export type LogIO = Pick<System, 'run' | 'appendFileSync' | 'writeStderr' | 'isatty' | 'now'>;
@@ -137,8 +138,18 @@ export function makeLogger(opts: LoggerOptions): Logger {
     debug: (m) => { log('debug', m); },
     outcome: (why) => { outcome = why; },
     explanation: () => outcome ?? lastMessage,
-    flush: async () => {
-      while (pending.length > 0) await Promise.all(pending.splice(0));
+    flush: async (maxMs) => {
+      const all = (async () => {
+        while (pending.length > 0) await Promise.all(pending.splice(0));
+      })();
+      if (maxMs === undefined) return all;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, maxMs)); });
+      try {
+        await Promise.race([all, late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
