@@ -15,6 +15,7 @@ import type { System } from '../system/types.ts';
 import type { ForceUnmount, Signal } from './settings.ts';
 import { describeLoops, describeProcess, findHolders, findLoopHolders, parsePasswd, processGone, type HolderPolicy, type LoopHolder } from './holders.ts';
 import { mountAt, readMounts, type MountEntry } from '../host/mounts.ts';
+import { within } from '../util/within.ts';
 
 export const MIN_ROUND_MS = 100;
 // How often a round checks whether signalled processes have exited.
@@ -108,17 +109,6 @@ async function signalAll(env: Env, pids: readonly number[], sig: Signal, s: Unmo
     env.log.info(force.ps ? `sending signal ${sig.name} to: ${lines[i] ?? String(pid)}` : `sending signal ${sig.name} to ${String(pid)}`);
     env.sys.kill(pid, sig.number);
   });
-}
-
-// The promise's value, or undefined when it has not settled within `ms` (it is then abandoned).
-async function within<T>(op: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => { resolve(undefined); }, Math.max(0, ms)); });
-  try {
-    return await Promise.race([op, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 // What one mount point's unmount found out across its phases.

@@ -6,6 +6,7 @@
 import { defineTools } from './define.ts';
 import type { Env } from './env.ts';
 import type { System } from '../system/types.ts';
+import { within } from '../util/within.ts';
 
 // The program logging needs (part of every agent's tools; the RPM requires it).
 export const LOG_TOOLS = defineTools({
@@ -142,14 +143,7 @@ export function makeLogger(opts: LoggerOptions): Logger {
       const all = (async () => {
         while (pending.length > 0) await Promise.all(pending.splice(0));
       })();
-      if (maxMs === undefined) return all;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, maxMs)); });
-      try {
-        await Promise.race([all, late]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await (maxMs === undefined ? all : within(all, maxMs));
     },
   };
 }
