@@ -7,6 +7,7 @@ import { needsAutoFsck, NETWORK } from './fstypes.ts';
 import { mountAt, otherMountsOf, readMounts, submountsOf, type MountEntry } from '../host/mounts.ts';
 import { bounded, canonicalDir, foreignMessage, ownMountAt, prepare, statusAt, type FsContext, type Resource } from './resource.ts';
 import { unmountOne, type UnmountSettings } from './unmount.ts';
+import { describeLoops, type LoopHolder } from './holders.ts';
 import { requireTools } from './tools.ts';
 import { bindOptions, flushbufs, fstypeSupported, mountArgv, systemdDropIn, waitForDevice } from './mount.ts';
 import { checkClone, forceUnmountOf, op, requireBase, runFsckOf, signalDelayOf, signalsOf, statusFile } from './validate.ts';
@@ -291,12 +292,20 @@ async function stopMounted(ctx: FsContext, res: Resource, dir: string, force: Fo
   const dirSettings: UnmountSettings = { ...settings, isGone: async (mounts, sub) => !(await ownMountAt(ctx, res, mounts, sub)) };
 
   let ok = true;
+  const loops = new Map<string, LoopHolder>();
   for (const sub of list) {
     ctx.log.info(`Trying to unmount ${sub}`);
-    ok = await unmountOne(ctx, sub, sub === dir ? dirSettings : settings);
-    if (!ok) ctx.log.err(`Couldn't unmount ${sub}, giving up!`);
+    const r = await unmountOne(ctx, sub, sub === dir ? dirSettings : settings);
+    ok = r.ok;
+    if (!r.ok) {
+      ctx.log.err(`Couldn't unmount ${sub}, giving up!`);
+      for (const l of r.loops) loops.set(l.device, l);
+    }
   }
   if (blockDevice !== undefined) await flushbufs(ctx, blockDevice);
+  // A kernel user (a loop device) is named, as nothing the agent may do would free the mount
+  // (first: Pacemaker keeps 128 characters of a reason).
+  if (!ok && loops.size > 0) throw new OcfError(OCF.ERR_GENERIC, `Couldn't unmount ${dir}, held by ${describeLoops([...loops.values()])}`);
   if (!ok) throw new OcfError(OCF.ERR_GENERIC, `Couldn't unmount ${dir}, giving up!`);
   ctx.log.outcome(`${res.mountPoint} is unmounted`);
   return OCF.SUCCESS;

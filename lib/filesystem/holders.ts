@@ -79,18 +79,21 @@ function cleanTarget(target: string): string {
   return target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target;
 }
 
+// A path as this mount namespace sees it: does it keep the queried mount busy?
+function pathHolder(q: Pick<HolderQuery, 'policy' | 'mountPoint' | 'entry' | 'mounts'>): (path: string) => boolean {
+  return (path) => {
+    if (!path.startsWith('/')) return false;
+    if (q.policy === 'safe') return isUnder(path, q.mountPoint);
+    return coveringMount(q.mounts, path)?.majmin === q.entry.majmin;
+  };
+}
+
 export async function findHolders(sys: Sys, q: HolderQuery): Promise<number[]> {
   const entries = await readdirQuiet(sys, '/proc');
   if (entries === null) return [];
   const ownNs = await readlinkQuiet(sys, '/proc/self/ns/mnt');
   const wantDev = devNumber(q.entry.majmin);
-
-  // A path as this mount namespace sees it: does it keep our mount busy?
-  const pathHolds = (path: string): boolean => {
-    if (!path.startsWith('/')) return false;
-    if (q.policy === 'safe') return isUnder(path, q.mountPoint);
-    return coveringMount(q.mounts, path)?.majmin === q.entry.majmin;
-  };
+  const pathHolds = pathHolder(q);
   // A link of a process in another mount namespace: compare the device of what it points to.
   const devHolds = async (link: string): Promise<boolean> => {
     try {
@@ -129,6 +132,32 @@ export async function findHolders(sys: Sys, q: HolderQuery): Promise<number[]> {
   const pids = entries.filter((e) => /^[0-9]+$/.test(e));
   const found = await Promise.all(pids.map(check));
   return found.filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+}
+
+// A loop device whose backing file lies on the mount: the kernel holds the filesystem, no
+// process does, so nothing can be signalled (and a loop device is never ours to detach).
+export interface LoopHolder {
+  readonly device: string;
+  readonly backingFile: string;
+}
+
+// The loop devices backed by a file on the mount, from /sys/block/loop*/loop/backing_file (the
+// kernel shows the path as this process's mount namespace sees it). Sysfs only: no child process.
+export async function findLoopHolders(sys: Pick<System, 'readdir' | 'readFileIfExists'>, q: Pick<HolderQuery, 'policy' | 'mountPoint' | 'entry' | 'mounts'>): Promise<LoopHolder[]> {
+  const names = (await sys.readdir('/sys/block').catch(() => [])).filter((n) => /^loop[0-9]+$/.test(n));
+  const pathHolds = pathHolder(q);
+  const found = await Promise.all(names.map(async (name): Promise<LoopHolder | undefined> => {
+    const text = await sys.readFileIfExists(`/sys/block/${name}/loop/backing_file`).catch(() => null);
+    const backingFile = cleanTarget(text?.replace(/\n$/, '') ?? '');
+    return pathHolds(backingFile) ? { device: `/dev/${name}`, backingFile } : undefined;
+  }));
+  return found.filter((l): l is LoopHolder => l !== undefined).sort((a, b) => Number(a.device.slice(9)) - Number(b.device.slice(9)));
+}
+
+// How a stop names loop holders in its log and exit reason.
+export function describeLoops(loops: readonly LoopHolder[]): string {
+  const one = (l: LoopHolder): string => `${l.device} (backing file ${l.backingFile})`;
+  return loops.length === 1 && loops[0] !== undefined ? `loop device ${one(loops[0])}` : `loop devices ${loops.map(one).join(', ')}`;
 }
 
 // True when the process has exited (gone, or a zombie whose files are already closed).

@@ -7,6 +7,7 @@ import { deviceLabel, hasOuterWhitespace, isBindOptions, isNonBlockType, parseDe
 import { mountAt, mountsAt, readMounts, type MountEntry } from '../host/mounts.ts';
 import type { FilesystemContext } from './params.ts';
 import { stripTrailingSlashes } from '../host/paths.ts';
+import { within } from '../util/within.ts';
 
 // The handlers' context: typed by the parameter spec.
 export type FsContext = FilesystemContext;
@@ -14,15 +15,9 @@ export type FsContext = FilesystemContext;
 // Runs a file operation that may block on a dead device or server (O_DIRECT I/O, realpath on
 // a network mount) but never past the operation deadline: an unanswered call becomes an error.
 export async function bounded<T>(ctx: Pick<FsContext, 'deadline'>, what: string, op: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new OcfError(OCF.ERR_GENERIC, `${what}: no answer within the operation timeout`)); }, ctx.deadline.remaining());
-  });
-  try {
-    return await Promise.race([op, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const r = await within(op.then((value) => ({ value })), ctx.deadline.remaining());
+  if (r === undefined) throw new OcfError(OCF.ERR_GENERIC, `${what}: no answer within the operation timeout`);
+  return r.value;
 }
 
 // How the device was resolved for block handling.

@@ -5,12 +5,17 @@
 // finds the holders in /proc, signals them, waits up to signal_delay for them to exit (and no
 // longer: it tries again as soon as they are gone), then tries umount. Rounds never spin: a round
 // that found nobody to signal waits signal_delay (at least MIN_ROUND_MS) before the next attempt.
+// Nothing in a round outlives the phase: the /proc scan is abandoned at the phase's end (on a
+// slow or loaded machine one scan can take seconds), and the umount is bounded by the deadline.
+// When nobody can be signalled, loop devices backed by a file on the mount are looked for once,
+// so that the failure can name what holds the filesystem.
 
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
 import type { ForceUnmount, Signal } from './settings.ts';
-import { describeProcess, findHolders, parsePasswd, processGone, type HolderPolicy } from './holders.ts';
+import { describeLoops, describeProcess, findHolders, findLoopHolders, parsePasswd, processGone, type HolderPolicy, type LoopHolder } from './holders.ts';
 import { mountAt, readMounts, type MountEntry } from '../host/mounts.ts';
+import { within } from '../util/within.ts';
 
 export const MIN_ROUND_MS = 100;
 // How often a round checks whether signalled processes have exited.
@@ -106,8 +111,14 @@ async function signalAll(env: Env, pids: readonly number[], sig: Signal, s: Unmo
   });
 }
 
+// What one mount point's unmount found out across its phases.
+interface Findings {
+  // Loop devices holding the mount, once looked for (when nobody could be signalled).
+  loops?: LoopHolder[];
+}
+
 // Signals holders in rounds until the mount is gone or `phaseEnd`; true when it is gone.
-async function phase(env: Env, sub: string, signals: readonly Signal[], forced: boolean, phaseEnd: number, s: UnmountSettings): Promise<boolean> {
+async function phase(env: Env, sub: string, signals: readonly Signal[], forced: boolean, phaseEnd: number, s: UnmountSettings, found: Findings): Promise<boolean> {
   let reportedNobody = false;
   let lastRound = -Infinity;
   const left = (): number => Math.max(0, phaseEnd - env.sys.now());
@@ -121,8 +132,8 @@ async function phase(env: Env, sub: string, signals: readonly Signal[], forced: 
       for (const sig of signals) {
         const mounts = readMounts(env.sys);
         const entry = mountAt(mounts, sub);
-        if (entry === undefined) break;
-        const pids = await findHolders(env.sys, { policy: s.policy, mountPoint: sub, entry, mounts, selfPid: env.sys.pid, statOtherNs: !s.network });
+        if (entry === undefined || left() === 0) break;
+        const pids = await within(findHolders(env.sys, { policy: s.policy, mountPoint: sub, entry, mounts, selfPid: env.sys.pid, statOtherNs: !s.network }), left()) ?? [];
         if (pids.length === 0) continue;
         await signalAll(env, pids, sig, s);
         signalled = [...new Set([...signalled, ...pids])];
@@ -135,6 +146,7 @@ async function phase(env: Env, sub: string, signals: readonly Signal[], forced: 
       if (!reportedNobody) {
         env.log.info(`No processes on ${sub} were signalled. force_unmount is set to '${s.force.value}'`);
         reportedNobody = true;
+        if (found.loops === undefined) await lookForLoops(env, sub, s, found, left());
       }
       await env.sys.sleep(Math.min(Math.max(s.signalDelayMs, MIN_ROUND_MS), left()));
     }
@@ -143,12 +155,27 @@ async function phase(env: Env, sub: string, signals: readonly Signal[], forced: 
   return false;
 }
 
-// Unmounts one mount point within the budget; false (reason logged) when it could not.
-export async function unmountOne(env: Env, sub: string, s: UnmountSettings): Promise<boolean> {
-  if (await tryUmount(env, sub, false, s)) return true;
+// Loop devices backed by a file on the mount keep it busy whatever is signalled: say so once.
+async function lookForLoops(env: Env, sub: string, s: UnmountSettings, found: Findings, ms: number): Promise<void> {
+  const mounts = readMounts(env.sys);
+  const entry = mountAt(mounts, sub);
+  if (entry === undefined) return;
+  // By filesystem (as fuser would) unless the resource is a bind mount: then by path.
+  const policy = s.policy === 'fuser' ? 'fuser' : 'safe';
+  found.loops = await within(findLoopHolders(env.sys, { policy, mountPoint: sub, entry, mounts }), ms) ?? [];
+  if (found.loops.length > 0) env.log.warn(`${sub} is held by ${describeLoops(found.loops)}: no process to signal, and a loop device is not detached by this agent`);
+}
+
+export type UnmountResult = { readonly ok: true } | { readonly ok: false; readonly loops: readonly LoopHolder[] };
+
+// Unmounts one mount point within the budget; when it could not, the reason is logged and the
+// loop devices found holding it are returned.
+export async function unmountOne(env: Env, sub: string, s: UnmountSettings): Promise<UnmountResult> {
+  if (await tryUmount(env, sub, false, s)) return { ok: true };
+  const found: Findings = {};
   const termEnd = env.sys.now() + Math.max(0, s.endAt - env.sys.now()) / 2;
-  if (await phase(env, sub, s.termSignals, false, termEnd, s)) return true;
-  if (await phase(env, sub, s.killSignals, s.network, s.endAt, s)) return true;
+  if (await phase(env, sub, s.termSignals, false, termEnd, s, found)) return { ok: true };
+  if (await phase(env, sub, s.killSignals, s.network, s.endAt, s, found)) return { ok: true };
   env.log.err(`Couldn't unmount ${sub} within given timeout`);
-  return false;
+  return { ok: false, loops: found.loops ?? [] };
 }

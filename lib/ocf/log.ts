@@ -6,6 +6,7 @@
 import { defineTools } from './define.ts';
 import type { Env } from './env.ts';
 import type { InputFeed, System } from '../system/types.ts';
+import { within } from '../util/within.ts';
 
 // The program logging needs (part of every agent's tools; the RPM requires it).
 export const LOG_TOOLS = defineTools({
@@ -56,8 +57,9 @@ export interface Logger {
   outcome(why: string): void;
   // The last outcome given, else the last message logged at info or above.
   explanation(): string | undefined;
-  // Waits for `logger` processes still writing to syslog.
-  flush(): Promise<void>;
+  // Waits for `logger` processes still writing to syslog, at most `maxMs` when given (a logger
+  // still running then is left to finish on its own: the operation's time is up).
+  flush(maxMs?: number): Promise<void>;
 }
 
 export type LogIO = Pick<System, 'run' | 'appendFileSync' | 'writeStderr' | 'isatty' | 'now'>;
@@ -173,10 +175,13 @@ export function makeLogger(opts: LoggerOptions): Logger {
     debug: (m) => { log('debug', m); },
     outcome: (why) => { outcome = why; },
     explanation: () => outcome ?? lastMessage,
-    flush: async () => {
+    flush: async (maxMs) => {
       sink?.end();
       sink = undefined;
-      while (pending.length > 0) await Promise.all(pending.splice(0));
+      const all = (async () => {
+        while (pending.length > 0) await Promise.all(pending.splice(0));
+      })();
+      await (maxMs === undefined ? all : within(all, maxMs));
     },
   };
 }

@@ -139,6 +139,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
 
   let code: number;
   let reason: string | undefined;
+  let deadline: Deadline | undefined;
   try {
     const rootDir = env.OCF_ROOT;
     if (rootDir !== undefined && rootDir !== '' && sys.statSync(rootDir)?.isDirectory !== true) {
@@ -147,7 +148,7 @@ export async function runAgent(req: RunRequest): Promise<number> {
     if (env.OCF_RA_VERSION_MAJOR !== undefined && (env.OCF_RESOURCE_INSTANCE ?? '') === '') {
       throw new OcfError(OCF.ERR_ARGS, 'Need to tell us our resource instance name (OCF_RESOURCE_INSTANCE)');
     }
-    const deadline = new Deadline(sys, budgetFor(ocfEnv.timeoutMs, spec.timeout), sys.processStart());
+    deadline = new Deadline(sys, budgetFor(ocfEnv.timeoutMs, spec.timeout), sys.processStart());
     const parsed = parseParams(agent.parameters, env);
     const ctx: Context<ParamSpecs> = {
       params: parsed.params,
@@ -173,7 +174,8 @@ export async function runAgent(req: RunRequest): Promise<number> {
     }
   }
   tracer.note(`exit ${String(code)} (${statusName(code)})`);
-  await log.flush();
+  // Syslog writers get what is left of the operation's time, and no more.
+  await log.flush(deadline?.flushWindow());
   closeAtTerminal(sys, action, code, reason ?? log.explanation());
   return code;
 }

@@ -1,8 +1,10 @@
 // stop of a busy filesystem with real processes in a sandbox's PID namespace: holders with a
 // working directory, an open file and a memory mapping on the filesystem; a holder that
 // ignores TERM; force_unmount=false; bystanders on the parent filesystem that must survive.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cannotRun, detach, makeLoop, newScenario, runScenario, type Loop, type Scenario } from './rig.ts';
+import { cannotRun, detach, detachDevice, makeLoop, newScenario, runScenario, type Loop, type Scenario } from './rig.ts';
 
 const skip = cannotRun();
 
@@ -13,6 +15,9 @@ beforeEach(() => {
   if (skip === undefined) l = makeLoop(sc.dir, 'ext4');
 });
 afterEach(() => {
+  // A loop device a scenario attached on the test's filesystem, by the name it recorded.
+  const holder = join(sc.dir, 'holder.dev');
+  if (existsSync(holder)) detachDevice(readFileSync(holder, 'utf8').trim());
   detach(l);
   l = undefined;
   sc.cleanup();
@@ -94,6 +99,37 @@ describe.skipIf(skip)('busy stop', () => {
     expect(err).not.toContain('sending signal');
     // One "nobody signalled" line per phase, not a flood (upstream F4).
     expect(err.match(/No processes on/g)?.length ?? 0).toBeLessThanOrEqual(2);
+  });
+
+  // The lab's fenced stop (issue 13): the kernel holds the filesystem through a loop device, no
+  // process does. The stop must fail by itself before Pacemaker's timeout (here `timeout -s KILL`
+  // stands for it: 137 if the agent overran), say what holds the filesystem, and leave the loop
+  // device attached. The holder device is global: its name goes to the scratch directory at once,
+  // so that afterEach detaches it even when the scenario dies half-way.
+  it.each(['true', 'safe', 'false'])('force_unmount=%s: a loop device backed by a file on the filesystem fails the stop in time, named, not detached', (force) => {
+    const r = runScenario(sc, `
+      export OCF_RESKEY_device=${l?.dev ?? ''} OCF_RESKEY_directory="$T/mnt" OCF_RESKEY_fstype=ext4 OCF_RESKEY_force_unmount=${force}
+      agent start start
+      dd if=/dev/zero of="$T/mnt/.holder.img" bs=1M count=2 status=none
+      HOLDER=$(losetup --find --show "$T/mnt/.holder.img") && echo "$HOLDER" > "$T/holder.dev"
+      say holder "$HOLDER"
+      timeout -s KILL 6 env OCF_ROOT="$OCF_ROOT_OURS" OCF_RESKEY_CRM_meta_timeout=6000 "$OURS" stop >"$T/stop.out" 2>"$T/stop.err" </dev/null
+      echo "RC stop $?"
+      say attached "$(cat /sys/block/\${HOLDER#/dev/}/loop/backing_file)"
+      say mounted "$(findmnt -n "$T/mnt" | wc -l)"
+      losetup -d "$HOLDER" && rm -f "$T/holder.dev"
+      agent stop2 stop
+    `);
+    expect(r.rc, r.stderr).toEqual({ start: 0, stop: 1, stop2: 0 });
+    const holder = r.said.holder ?? '';
+    expect(holder).toMatch(/^\/dev\/loop[0-9]+$/);
+    expect(r.said).toEqual({ holder, attached: `${sc.dir}/mnt/.holder.img`, mounted: '1' });
+    const err = r.err('stop');
+    // The reason may be cut at Pacemaker's 128 characters; the log line has it all.
+    expect(err).toContain(`ocf-exit-reason:Couldn't unmount ${sc.dir}/mnt, held by loop device ${holder} (backing file `);
+    expect(err).toContain(`${sc.dir}/mnt is held by loop device ${holder} (backing file ${sc.dir}/mnt/.holder.img)`);
+    expect(err.match(/ocf-exit-reason:/g)).toHaveLength(1);
+    expect(err).not.toContain('sending signal');
   });
 
   it('bind resource: the holder of the bind dies, a user of the source filesystem survives', () => {

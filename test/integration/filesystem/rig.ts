@@ -43,9 +43,12 @@ export function makeLoop(dir: string, fstype: FsType, name = 'img'): Loop {
 }
 
 export function detach(loop: Loop | undefined): void {
-  if (loop === undefined) return;
-  // Only our own device, by name; a device still busy is auto-cleared once released.
-  spawnSync('losetup', ['-d', loop.dev]);
+  if (loop !== undefined) detachDevice(loop.dev);
+}
+
+// Only our own device, by name; a device still busy is auto-cleared once released.
+export function detachDevice(dev: string): void {
+  spawnSync('losetup', ['-d', dev]);
 }
 
 export interface Scenario {

@@ -124,6 +124,68 @@ describe('stop', () => {
     expect(m.umounts().length).toBeLessThanOrEqual(Math.ceil(3000 / MIN_ROUND_MS) + 2);
   });
 
+  it('names a loop device whose backing file is on the filesystem, never detaches it, and fails within the timeout', async () => {
+    for (const timeout of ['20000', '120000']) {
+      const m = machine();
+      m.stuck.add('/mnt/a');
+      m.file('/sys/block/loop7/loop/backing_file', '/mnt/a/.holder.img\n');
+      // Other loop devices: one backed by a file on the parent filesystem, one without a file.
+      m.file('/sys/block/loop8/loop/backing_file', '/srv/images/other.img\n');
+      m.dir('/sys/block/loop9');
+      m.dir('/sys/block/vda');
+      const r = await stop(m, {}, { OCF_RESKEY_CRM_meta_timeout: timeout });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("ocf-exit-reason:Couldn't unmount /mnt/a, held by loop device /dev/loop7 (backing file /mnt/a/.holder.img)\n");
+      expect(r.stderr.match(/ocf-exit-reason:/g)).toHaveLength(1);
+      // Once in the log (the exit reason says "held by").
+      expect(r.stderr.match(/is held by loop device/g)).toHaveLength(1);
+      expect(r.stderr).not.toContain('loop8');
+      expect(m.killed).toEqual([]);
+      expect(m.calls.filter((c) => c.argv[0] !== 'umount')).toEqual([]);
+      expect(m.isMounted('/mnt/a')).toBe(true);
+      // Before Pacemaker's timeout, with the reserve left for the exit.
+      expect(r.elapsed).toBeLessThanOrEqual(Number(timeout) - 2000);
+    }
+  });
+
+  it('finds the loop device by the filesystem, through another mount of it', async () => {
+    const m = machine();
+    m.stuck.add('/mnt/a');
+    m.mount({ mountPoint: '/srv/again', source: LOOP, fstype: 'ext4', majmin: '7:0' });
+    m.stuck.add('/srv/again');
+    m.file('/sys/block/loop3/loop/backing_file', '/srv/again/img (deleted)\n');
+    const r = await stop(m, {}, { OCF_RESKEY_CRM_meta_timeout: '4000' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ocf-exit-reason:Couldn't unmount /mnt/a, held by loop device /dev/loop3 (backing file /srv/again/img)\n");
+  });
+
+  it('says nothing of loop devices when none holds the filesystem', async () => {
+    const m = machine();
+    m.stuck.add('/mnt/a');
+    m.file('/sys/block/loop8/loop/backing_file', '/srv/images/other.img\n');
+    const r = await stop(m, {}, { OCF_RESKEY_CRM_meta_timeout: '4000' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ocf-exit-reason:Couldn't unmount /mnt/a, giving up!\n");
+    expect(r.stderr).not.toContain('loop device');
+  });
+
+  it('ends within its budget even when the scan of /proc never answers', async () => {
+    class Hung extends FsMachine {
+      override async readdir(path: string): Promise<string[]> {
+        if (path === '/proc') return new Promise<string[]>(() => undefined);
+        return super.readdir(path);
+      }
+    }
+    const m = new Hung([{ mountPoint: '/mnt/a', source: LOOP, fstype: 'ext4', majmin: '7:0' }]);
+    m.blockDevice(LOOP).dir('/mnt/a');
+    m.modelUmount = true;
+    m.stuck.add('/mnt/a');
+    // A short budget: the abandoned scans wait in real time, the rest of the stop in virtual time.
+    const r = await stop(m, {}, { OCF_RESKEY_CRM_meta_timeout: '1000' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ocf-exit-reason:Couldn't unmount /mnt/a, giving up!");
+  });
+
   it('uses umount -f for network filesystems in the forceful phase only', async () => {
     const m = new FsMachine([{ mountPoint: '/mnt/n', source: 'srv:/e', fstype: 'nfs4' }]);
     m.dir('/mnt/n');

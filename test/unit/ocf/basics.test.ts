@@ -42,8 +42,20 @@ describe('Deadline', () => {
     expect(new Deadline(sys, 20000, sys.now() - 3000).remaining()).toBe(15000);
     expect(new Deadline(sys, 20000, sys.now() + 3000).remaining()).toBe(18000);
   });
-  it('keeps at least 0.3 s on short budgets', () => {
+  it('keeps at least 0.3 s on short budgets, at most 5 s on long ones', () => {
     expect(new Deadline(new ScriptedSystem(), 1000).reserveMs).toBe(300);
+    expect(new Deadline(new ScriptedSystem(), 30000).reserveMs).toBe(3000);
+    expect(new Deadline(new ScriptedSystem(), 120000).reserveMs).toBe(5000);
+    expect(new Deadline(new ScriptedSystem(), 600000).reserveMs).toBe(5000);
+  });
+  it('leaves the last writes until half of the reserve is left', () => {
+    const sys = new ScriptedSystem();
+    const d = new Deadline(sys, 120000);
+    sys.advance(115000);
+    expect(d.remaining()).toBe(0);
+    expect(d.flushWindow()).toBe(2500);
+    sys.advance(3000);
+    expect(d.flushWindow()).toBe(0);
   });
   it('takes the budget from Pacemaker, else from the advertised timeout, else 20 s', () => {
     expect(budgetFor(5000, '60s')).toBe(5000);

@@ -35,6 +35,16 @@ describe('logging sinks', () => {
     sys.done();
   });
 
+  it('waits for a logger that does not return only as long as it is told', async () => {
+    const sys = new ScriptedSystem();
+    let ran = 0;
+    const io = { run: () => { ran++; return new Promise<never>(() => undefined); }, appendFileSync: sys.appendFileSync.bind(sys), writeStderr: sys.writeStderr.bind(sys), now: sys.now.bind(sys), isatty: () => false };
+    const log = makeLogger({ io, env: { HA_LOGFACILITY: 'daemon' }, tag: TAG });
+    log.err('the last line');
+    await log.flush(20);
+    expect(ran).toBe(1);
+  });
+
   it('sends to syslog through one logger per action, fed each line with its priority', async () => {
     const { sys, log } = setup({ HA_LOGFACILITY: 'local3' });
     let fed: string | undefined;

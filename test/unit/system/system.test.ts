@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NodeSystem } from '../../../lib/system/node.ts';
+import { NodeSystem, processAgeMs } from '../../../lib/system/node.ts';
 import { ScriptedSystem, ScriptMismatch } from '../../../lib/system/scripted.ts';
 import { childEnv } from '../../../lib/ocf/env.ts';
 
@@ -86,10 +86,21 @@ describe('NodeSystem (real processes and files, no root)', () => {
     expect(await sys.remove(f)).toBe(false);
   });
 
-  it('dates its own start before now, from the process uptime', () => {
+  it('dates its own start before now, at the fork as the kernel records it, never after the runtime began', () => {
     const started = sys.processStart();
     expect(started).toBeLessThanOrEqual(sys.now());
-    expect(Math.abs(started - (Date.now() - process.uptime() * 1000))).toBeLessThan(50);
+    expect(started).toBeLessThanOrEqual(Date.now() - process.uptime() * 1000 + 1);
+    const kernel = processAgeMs(readFileSync('/proc/self/stat', 'utf8'), readFileSync('/proc/uptime', 'utf8'));
+    expect(kernel).toBeDefined();
+    expect(Math.abs(started - (Date.now() - (kernel ?? 0)))).toBeLessThan(100);
+  });
+
+  it('reads the process age from /proc/<pid>/stat and /proc/uptime', () => {
+    // starttime (field 22) is 12345 ticks after boot; a command name with spaces and ")".
+    const stat = '4242 (a b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 1000 10 0';
+    expect(processAgeMs(stat, '200.00 150.00\n')).toBe(200000 - 123450);
+    expect(processAgeMs(stat, '100.00 50.00\n')).toBeUndefined();
+    expect(processAgeMs('4242 (x) S 1', '200.00 1.00')).toBeUndefined();
   });
 
   it('renames over a file, and moves over a directory in the way', async () => {
