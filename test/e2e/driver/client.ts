@@ -38,15 +38,50 @@ mkdir -p ${MOUNTS.v3.dir} ${MOUNTS.v4.dir}
 // packet whose sender is the floating address ("VIPUP": IPaddr2's gratuitous ARPs when the address
 // comes up on a node, or a node's answer for it), and every TCP reset from the floating address
 // ("RST <client port>": a new node's kernel refusing a connection it does not have, provoked by a
-// tickle ACK or by the client's own retransmission).
+// tickle ACK or by the client's own retransmission), and the state of each of the client's TCP
+// connections to the floating address's NFS port whenever one changes ("TCP <port>:<st> ...", st
+// as in /proc/net/tcp: 01 established, 02 SYN sent; polled every 0.5 s). The last tells a
+// connection a tickle ACK can reset (established, its segments retransmitted into the void) from
+// one the client is setting up again by itself (SYN sent, or closed between attempts), which no
+// packet from the server can hurry.
 export const CLIENT_WATCH = `
 exec 2>/dev/null
+(prev=; while :; do
+  cur=$(while read -r _ l r st _; do [ "$r" = ${procNetTcp(VIP, 2049)} ] && echo "$((0x\${l#*:})):$st"; done < /proc/net/tcp | sort | tr '\\n' ' ')
+  [ "$cur" != "$prev" ] && echo "TCP $cur" && prev=$cur
+  sleep 0.5
+done) &
 tcpdump -l -n -i eth0 --immediate-mode 'udp and dst port ${STATD_PORT}' | while read -r _ _ src _; do echo "NOTIFY \${src%.*}"; done &
 tcpdump -l -n -i eth0 --immediate-mode 'arp and src host ${VIP}' | while read -r _; do echo VIPUP; done &
 tcpdump -l -n -i eth0 --immediate-mode 'tcp and src host ${VIP} and tcp[13] & 4 != 0' | while read -r _ _ _ _ dst _; do d=\${dst%:}; echo "RST \${d##*.}"; done &
 tcpdump -l -n -i eth0 --immediate-mode -A -s 400 'tcp and src port 2049' | grep --line-buffered -oE 'nfsvip\.lab\.test|node[12]\.lab\.test|node[12]' | while read -r n; do echo "SCOPE $n"; done &
 wait
 `;
+
+// An IPv4 address and port as /proc/net/tcp writes them (x86: the address's bytes in host order).
+export function procNetTcp(ip: string, port: number): string {
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  return `${ip.split('.').reverse().map((o) => hex(Number(o), 2)).join('')}:${hex(port, 4)}`;
+}
+
+// Each mount's TCP source port, from the client's /proc/self/mountstats ("device ... mounted on
+// /mnt/v3 ..." then "xprt: tcp <port> ..."). The Linux client reconnects from the same port.
+export function parseMountPorts(text: string): Partial<Record<Tag, number>> {
+  const byDir = new Map<string, Tag>(TAGS.map((t) => [MOUNTS[t].dir, t]));
+  const out: Partial<Record<Tag, number>> = {};
+  let cur: Tag | undefined;
+  for (const line of text.split('\n')) {
+    const dev = /^device \S+ mounted on (\S+) /.exec(line);
+    if (dev) { cur = byDir.get(dev[1]!); continue; }
+    const x = /^\s*xprt:\s+tcp (\d+) /.exec(line);
+    if (x && cur !== undefined && out[cur] === undefined) out[cur] = Number(x[1]);
+  }
+  return out;
+}
+
+export async function mountPorts(c: Guest): Promise<Partial<Record<Tag, number>>> {
+  return parseMountPorts((await c.sh('cat /proc/self/mountstats')).out);
+}
 
 // The seed's commands: mount -o vers=N nfshost:/export /mountpoint (default options otherwise).
 export async function mountAll(c: Guest): Promise<void> {

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESOURCES, resourcesXml } from '../../e2e/driver/cib.ts';
+import { parseMountPorts, procNetTcp } from '../../e2e/driver/client.ts';
 import { EventLog, parseLine } from '../../e2e/driver/events.ts';
+import { connStates } from '../../e2e/driver/scenarios.ts';
 import { describeGroup, groupOn, parseCrmMon, parseOpHistory } from '../../e2e/driver/guests.ts';
 
 const FIX = join(import.meta.dirname, '../../fixtures/lab');
@@ -41,6 +43,9 @@ describe('Pacemaker log lines', () => {
     expect(parseLine('client', 'VIPUP', 5)).toEqual({ t: 5, host: 'client', kind: 'vipup' });
     expect(parseLine('client', 'RST 871', 5)).toEqual({ t: 5, host: 'client', kind: 'rst', port: 871 });
     expect(parseLine('client', 'RST', 5)).toBeUndefined();
+    expect(parseLine('client', 'TCP 816:01 1017:02 ', 5)).toEqual({ t: 5, host: 'client', kind: 'tcp', conns: [{ port: 816, st: '01' }, { port: 1017, st: '02' }] });
+    expect(parseLine('client', 'TCP ', 5)).toEqual({ t: 5, host: 'client', kind: 'tcp', conns: [] });
+    expect(parseLine('client', 'TCP 816:xx', 5)).toBeUndefined();
     expect(parseLine('node1', 'Nov 25 02:56:14.710 node2 pacemaker-based [1] (cib_perform_op) info: Diff', 5)).toBeUndefined();
   });
 
@@ -103,5 +108,42 @@ describe('the group as CIB XML', () => {
     expect(fsids).toEqual(['0', '1', '2']);
     expect(x).toContain('name="nfs_no_notify" value="true"');
     expect(x).toContain('name="source_host" value="192.168.122.200"');
+  });
+});
+
+describe('the client\'s connections (tickle check)', () => {
+  // /proc/self/mountstats as Linux 6.1 writes it (abridged: the per-op statistics cut).
+  const MOUNTSTATS = `device rootfs mounted on / with fstype rootfs
+device proc mounted on /proc with fstype proc
+device nfsvip.lab.test:/mnt/exports/export1 mounted on /mnt/v3 with fstype nfs statvers=1.1
+\topts:\trw,vers=3,rsize=1048576,wsize=1048576,namlen=255,acregmin=3,proto=tcp,timeo=600,retrans=2,sec=sys
+\tcaps:\tcaps=0x3fcf,wtmult=4096,dtsize=1048576,bsize=0,namlen=255
+\tevents:\t31 190 0 6 23 12 231 110 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+\tbytes:\t0 1802240 0 0 0 1802240 440 110
+\tRPC iostats version: 1.1  p/v: 100003/3 (nfs)
+\txprt:\ttcp 816 1 2 0 0 370 370 0 370 0 2 0 0
+\tper-op statistics
+device nfsvip.lab.test:/export2 mounted on /mnt/v4 with fstype nfs4 statvers=1.1
+\topts:\trw,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,acregmin=3,proto=tcp,timeo=600,retrans=2,sec=sys
+\tRPC iostats version: 1.1  p/v: 100003/4 (nfs)
+\txprt:\ttcp 1017 0 1 0 0 420 420 0 420 0 2 0 0
+\tper-op statistics
+`;
+
+  it('finds each mount\'s source port in mountstats', () => {
+    expect(parseMountPorts(MOUNTSTATS)).toEqual({ v3: 816, v4: 1017 });
+    expect(parseMountPorts('device proc mounted on /proc with fstype proc\n')).toEqual({});
+  });
+
+  it('writes an address as /proc/net/tcp does', () => {
+    expect(procNetTcp('192.168.122.200', 2049)).toBe('C87AA8C0:0801');
+    expect(procNetTcp('127.0.0.1', 22)).toBe('0100007F:0016');
+  });
+
+  it('tells each mount\'s connection state at a moment of the watch', () => {
+    expect(connStates([{ port: 816, st: '02' }, { port: 1017, st: '01' }], { v3: 816, v4: 1017 })).toEqual({ v3: '02', v4: '01' });
+    expect(connStates([{ port: 1017, st: '01' }], { v3: 816, v4: 1017 })).toEqual({ v3: 'gone', v4: '01' });
+    expect(connStates(undefined, { v3: 816 })).toEqual({});
+    expect(connStates([], undefined)).toEqual({});
   });
 });
