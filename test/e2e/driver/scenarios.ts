@@ -473,15 +473,16 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     //   back; the Linux client reconnects from the same port, so the recorded connection is alive
     //   again and no reset follows): it wrote before nfsnotify started;
     // - one that was setting its connection up again when nfsnotify started (the client's watch
-    //   shows the port in SYN sent, or gone, not established): the client's own connect backoff
-    //   decides when it gets through, and an ACK to a connection the client no longer has is
-    //   answered with a reset by the client, not by the server. Its delay is reported, not gated.
+    //   shows the port in SYN sent, closed or gone: RECONNECTING): the client's own connect
+    //   backoff decides when it gets through, and an ACK to a connection the client no longer has
+    //   is answered with a reset by the client, not by the server. Its delay is reported, not
+    //   gated. A connection in any synchronized state (established, FIN wait) is a tickle's.
     // Every other client writes within 10 s of the start (the backoff's next slot is tens of
     // seconds away by then).
     if (f.tickle === true && ns !== undefined) {
       const late = client.TAGS.filter((t) => { const w = f.firstWriteAfter[t]; return w === undefined || w - ns > 10_000; });
       const st = connStates(this.log.all('tcp', 0, ns).pop()?.conns, f.ports);
-      const blocking = late.filter((t) => st[t] === '01' || st[t] === undefined);
+      const blocking = late.filter((t) => !RECONNECTING.includes(st[t] ?? ''));
       const rst = this.log.find('rst', ns);
       const when = (t: client.Tag) => { const w = f.firstWriteAfter[t]; return w === undefined ? `${t} never` : `${t} ${w < ns ? `${fmtS(ns - w)} before` : `${fmtS(w - ns)} after`}`; };
       const conn = (t: client.Tag) => `${t} port ${f.ports?.[t] ?? '?'} ${stateName(st[t])}`;
@@ -801,6 +802,12 @@ export function connStates(conns: { port: number; st: string }[] | undefined, po
   }
   return out;
 }
+
+// No connection a tickle ACK could reach: SYN sent (the client's own connect, on its SYN backoff)
+// or no socket (between two connect attempts, on the RPC layer's reconnect delay). The NFS client
+// gets there by itself: it disconnects and reconnects at every RPC timeout (timeo, 60 s by
+// default; the mount's "disconnect on retry"), so a failover longer than that finds it here.
+const RECONNECTING = ['02', '07', 'gone'];
 
 const TCP_STATES: Record<string, string> = { '01': 'established', '02': 'SYN sent', '04': 'FIN wait 1', '05': 'FIN wait 2', '06': 'time wait', '07': 'closed', '08': 'close wait', gone: 'gone' };
 function stateName(st: string | undefined): string {
