@@ -567,9 +567,25 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       g.stream(NODE_WATCH, this.log);
       this.fencer.watch(g);
       await this.waitCluster(other, ['node1', 'node2']);
+      await this.waitCibSynced(g, name);
     });
     const s = await clusterState(other);
     this.rec.check(scenario, `group stays on ${active} (stickiness)`, groupOn(s, active), describeGroup(s));
+  }
+
+  // A rejoined node boots with the lab's seed CIB (cluster options only: the guests' disks do not
+  // keep /var/lib/pacemaker) and gets the cluster's from the DC some seconds after it is seen
+  // online. Until then it must not be left alone: a soak that killed the active node 3 s after the
+  // rejoin found the survivor DC over an empty configuration (no group, no fence device, the dead
+  // node UNCLEAN for good). A real node keeps its CIB on disk; the lab waits for the sync.
+  private async waitCibSynced(g: Guest, name: string): Promise<void> {
+    const end = Date.now() + CLUSTER_TIMEOUT;
+    for (;;) {
+      const r = await g.sh(`cibadmin --query --local --scope resources 2>/dev/null | grep -c 'id="${GROUP}"'`);
+      if (Number(r.out.trim()) > 0) return;
+      if (Date.now() > end) throw new Error(`${name}'s CIB did not receive the group from the DC within ${CLUSTER_TIMEOUT / 1000} s`);
+      await sleep(1000);
+    }
   }
 
   // ---- planned move --------------------------------------------------------------------------
@@ -728,6 +744,10 @@ tail -3 /tmp/fs2-stop.out | tr '\n' ' '`, 180_000);
     if (!stop && res && began) f.stops.push({ rsc: 'fs1', t0: began.t, t1: res.t, ok: false });
     this.rec.check('fenced-stop', `fs1 stop failed on ${from} (a loop device holds export1's filesystem)`, (stop !== undefined && !stop.ok) || (res !== undefined && res.rc !== 0),
       stop ? `${stop.ok ? 'returned 0' : 'failed'} after ${fmtS(stop.t1 - stop.t0)}` : res ? res.result : 'no stop result seen');
+    // Ours fails within its own budget (the operation's timeout less a reserve), with exit code 1
+    // and a reason that names the holder, not by Pacemaker's timeout (docs/compat/Filesystem.md).
+    this.rec.check('fenced-stop', 'fs1 stop failed by itself within its timeout (rc 1) and named the loop device holding it', res !== undefined && res.rc === 1 && /loop device/.test(res.result),
+      res ? `rc ${res.rc}: ${res.result}` : 'no stop result seen');
     this.fenceChecks(f);
     this.failoverChecks(f);
     await this.verify('fenced-stop', to);
