@@ -38,7 +38,9 @@ mkdir -p ${MOUNTS.v3.dir} ${MOUNTS.v4.dir}
 // packet whose sender is the floating address ("VIPUP": IPaddr2's gratuitous ARPs when the address
 // comes up on a node, or a node's answer for it), and every TCP reset from the floating address
 // ("RST <client port>": a new node's kernel refusing a connection it does not have, provoked by a
-// tickle ACK or by the client's own retransmission), and the state of each of the client's TCP
+// tickle ACK or by the client's own retransmission), every tickle ACK that reaches it ("TACK
+// <client port>": from the floating address, ACK alone, sequence and acknowledgement 0, as
+// tickle_tcp sends them), and the state of each of the client's TCP
 // connections to the floating address's NFS port whenever one changes ("TCP <port>:<st> ...", st
 // as in /proc/net/tcp: 01 established, 02 SYN sent; polled every 0.5 s). The last tells a
 // connection a tickle ACK can reset (established, its segments retransmitted into the void) from
@@ -54,6 +56,7 @@ done) &
 tcpdump -l -n -i eth0 --immediate-mode 'udp and dst port ${STATD_PORT}' | while read -r _ _ src _; do echo "NOTIFY \${src%.*}"; done &
 tcpdump -l -n -i eth0 --immediate-mode 'arp and src host ${VIP}' | while read -r _; do echo VIPUP; done &
 tcpdump -l -n -i eth0 --immediate-mode 'tcp and src host ${VIP} and tcp[13] & 4 != 0' | while read -r _ _ _ _ dst _; do d=\${dst%:}; echo "RST \${d##*.}"; done &
+tcpdump -l -n -i eth0 --immediate-mode 'tcp and src host ${VIP} and tcp[13] = 16 and tcp[4:4] = 0 and tcp[8:4] = 0' | while read -r _ _ _ _ dst _; do d=\${dst%:}; echo "TACK \${d##*.}"; done &
 tcpdump -l -n -i eth0 --immediate-mode -A -s 400 'tcp and src port 2049' | grep --line-buffered -oE 'nfsvip\.lab\.test|node[12]\.lab\.test|node[12]' | while read -r n; do echo "SCOPE $n"; done &
 wait
 `;

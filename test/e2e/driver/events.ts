@@ -18,6 +18,7 @@ export type Ev =
   | { t: number; host: string; kind: 'scope'; name: string }
   | { t: number; host: string; kind: 'vipup' }
   | { t: number; host: string; kind: 'rst'; port: number }
+  | { t: number; host: string; kind: 'tack'; port: number }
   | { t: number; host: string; kind: 'tcp'; conns: { port: number; st: string }[] }
   | { t: number; host: string; kind: 'mark'; text: string };
 
@@ -48,6 +49,7 @@ export function parseLine(host: string, line: string, t: number): Ev | undefined
   if ((m = /^SCOPE (\S+)$/.exec(line))) return { t, host, kind: 'scope', name: m[1]! };
   if (line === 'VIPUP') return { t, host, kind: 'vipup' };
   if ((m = /^RST (\d+)$/.exec(line))) return { t, host, kind: 'rst', port: Number(m[1]) };
+  if ((m = /^TACK (\d+)$/.exec(line))) return { t, host, kind: 'tack', port: Number(m[1]) };
   if ((m = /^TCP((?: \d+:[0-9A-F]{2})*) ?$/.exec(line))) {
     return { t, host, kind: 'tcp', conns: m[1]!.trim().split(' ').filter(Boolean).map((c) => ({ port: Number(c.split(':')[0]), st: c.split(':')[1]! })) };
   }

@@ -484,10 +484,11 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
       const st = connStates(this.log.all('tcp', 0, ns).pop()?.conns, f.ports);
       const blocking = late.filter((t) => !RECONNECTING.includes(st[t] ?? ''));
       const rst = this.log.find('rst', ns);
+      const tacks = this.log.all('tack', ns, ns + 30_000);
       const when = (t: client.Tag) => { const w = f.firstWriteAfter[t]; return w === undefined ? `${t} never` : `${t} ${w < ns ? `${fmtS(ns - w)} before` : `${fmtS(w - ns)} after`}`; };
       const conn = (t: client.Tag) => `${t} port ${f.ports?.[t] ?? '?'} ${stateName(st[t])}`;
       this.rec.check(sc, 'tickle ACKs: after nfsnotify\'s start no client holding its dead connection waited for its own retransmission (each wrote again before it or within 10 s)', blocking.length === 0,
-        `first writes: ${client.TAGS.map(when).join(', ')} nfsnotify's start; the client's connections then: ${client.TAGS.map(conn).join(', ')}${late.length > blocking.length ? ` (${late.filter((t) => !blocking.includes(t)).join(', ')} reconnecting by itself: not a tickle's to hurry)` : ''}; first reset from the floating address after it: ${rst ? `client port ${rst.port}, ${fmtS(rst.t - ns)}` : 'none'}; floating IP up (ARP) ${f.ipUp ? fmtS(ns - f.ipUp) : '?'} before it`);
+        `first writes: ${client.TAGS.map(when).join(', ')} nfsnotify's start; the client's connections then: ${client.TAGS.map(conn).join(', ')}${late.length > blocking.length ? ` (${late.filter((t) => !blocking.includes(t)).join(', ')} reconnecting by itself: not a tickle's to hurry)` : ''}; tickle ACKs that reached the client: ${tacks.length ? [...new Set(tacks.map((a) => a.port))].map((p) => `port ${p} ×${tacks.filter((a) => a.port === p).length} from ${fmtS(tacks.find((a) => a.port === p)!.t - ns)}`).join(', ') : 'none'}; first reset from the floating address after it: ${rst ? `client port ${rst.port}, ${fmtS(rst.t - ns)}` : 'none'}; floating IP up (ARP) ${f.ipUp ? fmtS(ns - f.ipUp) : '?'} before it`);
     }
   }
 

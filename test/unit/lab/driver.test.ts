@@ -43,6 +43,7 @@ describe('Pacemaker log lines', () => {
     expect(parseLine('client', 'VIPUP', 5)).toEqual({ t: 5, host: 'client', kind: 'vipup' });
     expect(parseLine('client', 'RST 871', 5)).toEqual({ t: 5, host: 'client', kind: 'rst', port: 871 });
     expect(parseLine('client', 'RST', 5)).toBeUndefined();
+    expect(parseLine('client', 'TACK 931', 5)).toEqual({ t: 5, host: 'client', kind: 'tack', port: 931 });
     expect(parseLine('client', 'TCP 816:01 1017:02 ', 5)).toEqual({ t: 5, host: 'client', kind: 'tcp', conns: [{ port: 816, st: '01' }, { port: 1017, st: '02' }] });
     expect(parseLine('client', 'TCP ', 5)).toEqual({ t: 5, host: 'client', kind: 'tcp', conns: [] });
     expect(parseLine('client', 'TCP 816:xx', 5)).toBeUndefined();
