@@ -6,6 +6,7 @@
 // client answers it, this node's kernel (which has no such connection) answers with a reset, and
 // the client reconnects at once. Nothing here ever fails an action: every problem is a warning.
 
+import { dirname } from 'node:path';
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
@@ -72,6 +73,9 @@ export async function recordConnections(sys: System, log: Logger, statePath: str
     const tmp = `${state.record}.new`;
     await sys.writeFile(tmp, serializeRecord(conns, { host: sys.hostname(), time: new Date(sys.now()).toISOString() }), { flush: true });
     await sys.rename(tmp, state.record);
+    // The next node reads it after this one crashed: the rename must be on disk, not only in
+    // the journal's next commit (a crash within ext4's 5 s commit left the old record behind).
+    await sys.syncDir(dirname(state.record));
     await sys.writeFile(statePath, `${JSON.stringify({ ...state, last: body, activity })}\n`);
     log.debug(`${String(conns.length)} connection(s) recorded in ${state.record}`);
   } catch (e) {

@@ -44,6 +44,7 @@ export async function refreshState(sys: System, dir: string, owner: Owner | unde
   await sys.writeBytes(tmp, encodeState(fresh), { mode: 0o644 });
   if (owner !== undefined) await sys.chown(tmp, owner.uid, owner.gid);
   await sys.rename(tmp, path);
+  await sys.syncDir(dir);
   return { old, fresh };
 }
 

@@ -333,6 +333,15 @@ export class NodeSystem implements System {
     }
   }
 
+  async syncDir(path: string): Promise<void> {
+    const fd = await cbfs.open(path, constants.O_RDONLY | constants.O_DIRECTORY, 0);
+    try {
+      await cbfs.fsync(fd);
+    } finally {
+      await cbfs.close(fd);
+    }
+  }
+
   // rename(2) for the common case (a file or fresh directory beside its destination); fs-extra's
   // move for the rest (another filesystem, a directory in the way). fs-extra costs about 15 ms of
   // CPU to load, so it is loaded only then.

@@ -313,6 +313,15 @@ export class ScriptedSystem implements System {
     return this.files.delete(path);
   }
 
+  // Directories synced (syncDir), in order.
+  readonly syncedDirs: string[] = [];
+
+  async syncDir(path: string): Promise<void> {
+    await Promise.resolve();
+    this.#ioError(path);
+    this.syncedDirs.push(path);
+  }
+
   async rename(from: string, to: string): Promise<void> {
     await Promise.resolve();
     const f = this.files.get(from);

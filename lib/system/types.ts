@@ -78,6 +78,10 @@ export interface System {
   // Removes a file or an empty directory; true when something was removed.
   remove(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
+  // fsync(2) of a directory: makes a rename or a new entry in it durable (a file renamed into
+  // place on shared storage must still be there for the node that mounts it after a crash; ext4
+  // commits its journal only every few seconds).
+  syncDir(path: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
   // Ownership of a path (not following a final symlink: lchown).
   chown(path: string, uid: number, gid: number): Promise<void>;

@@ -77,13 +77,24 @@ export function parseMountPorts(text: string): Partial<Record<Tag, number>> {
     const dev = /^device \S+ mounted on (\S+) /.exec(line);
     if (dev) { cur = byDir.get(dev[1]!); continue; }
     const x = /^\s*xprt:\s+tcp (\d+) /.exec(line);
-    if (x && cur !== undefined && out[cur] === undefined) out[cur] = Number(x[1]);
+    // NFSv4 mounts show 0 there (the port is the nfs_client's transport's, not the mount's).
+    if (x && cur !== undefined && out[cur] === undefined && x[1] !== '0') out[cur] = Number(x[1]);
   }
   return out;
 }
 
-export async function mountPorts(c: Guest): Promise<Partial<Record<Tag, number>>> {
-  return parseMountPorts((await c.sh('cat /proc/self/mountstats')).out);
+// `conns`: the client's connections to the floating address's port 2049 (its TCP watch); a
+// mount whose port mountstats does not tell gets the one connection no other mount has.
+export async function mountPorts(c: Guest, conns: readonly { port: number }[]): Promise<Partial<Record<Tag, number>>> {
+  return fillPorts(parseMountPorts((await c.sh('cat /proc/self/mountstats')).out), conns);
+}
+
+export function fillPorts(known: Partial<Record<Tag, number>>, conns: readonly { port: number }[]): Partial<Record<Tag, number>> {
+  const out = { ...known };
+  const missing = TAGS.filter((t) => out[t] === undefined);
+  const left = conns.map((c) => c.port).filter((p) => !Object.values(out).includes(p));
+  if (missing.length === 1 && left.length === 1) out[missing[0]!] = left[0]!;
+  return out;
 }
 
 // The seed's commands: mount -o vers=N nfshost:/export /mountpoint (default options otherwise).

@@ -528,7 +528,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     const { node1 } = this.g;
     if (this.provider === 'nfsha' && tickle) await this.waitRecorded('node1');
     await sleep(3000); // a few writes in steady state
-    const ports = await client.mountPorts(this.g.client);
+    const ports = await client.mountPorts(this.g.client, this.log.all('tcp', 0).pop()?.conns ?? []);
     const t0 = this.lab.crash('node1');
     this.log.mark('kill -9 node1 qemu', t0);
     node1.closeStreams();

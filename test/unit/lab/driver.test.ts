@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESOURCES, resourcesXml } from '../../e2e/driver/cib.ts';
-import { parseMountPorts, procNetTcp } from '../../e2e/driver/client.ts';
+import { fillPorts, parseMountPorts, procNetTcp } from '../../e2e/driver/client.ts';
 import { EventLog, parseLine } from '../../e2e/driver/events.ts';
 import { connStates } from '../../e2e/driver/scenarios.ts';
 import { describeGroup, groupOn, parseCrmMon, parseOpHistory } from '../../e2e/driver/guests.ts';
@@ -133,6 +133,11 @@ device nfsvip.lab.test:/export2 mounted on /mnt/v4 with fstype nfs4 statvers=1.1
 
   it('finds each mount\'s source port in mountstats', () => {
     expect(parseMountPorts(MOUNTSTATS)).toEqual({ v3: 816, v4: 1017 });
+    // NFSv4 as the lab's client shows it: port 0; the other connection of the TCP watch is v4's.
+    const v4zero = parseMountPorts(MOUNTSTATS.replace('tcp 1017 ', 'tcp 0 '));
+    expect(v4zero).toEqual({ v3: 816 });
+    expect(fillPorts(v4zero, [{ port: 816 }, { port: 773 }])).toEqual({ v3: 816, v4: 773 });
+    expect(fillPorts(v4zero, [{ port: 816 }, { port: 773 }, { port: 774 }])).toEqual({ v3: 816 });
     expect(parseMountPorts('device proc mounted on /proc with fstype proc\n')).toEqual({});
   });
 

@@ -217,6 +217,8 @@ describe('recording (monitor, stop)', () => {
     expect(text).toContain('# written by node1 at 2026-11-25T12:00:00');
     expect(m.flushedWrites).toEqual([`${RECORD}.new`]);
     expect(m.files.has(`${RECORD}.new`)).toBe(false);
+    // The rename made durable: the directory synced after it (a crash right after a monitor).
+    expect(m.syncedDirs).toEqual(['/var/lib/nfs']);
     // Unchanged: not written again.
     await recordConnections(m, logger(m), STATEFILE);
     expect(m.flushedWrites).toHaveLength(1);

@@ -34,6 +34,8 @@ describe('NSM state number', () => {
     expect(m.bytes('/s/state')).toEqual([0x41, 0, 0, 0]);
     expect(m.files.get('/s/state')?.uid).toBe(104);
     expect(m.files.has('/s/state.nfsha-new')).toBe(false);
+    // Durable on the shared disk before the clients are told (the other node reads it after a crash).
+    expect(m.syncedDirs).toEqual(['/s']);
   });
 
   it('never keeps the old state, even when randomness keeps failing', async () => {
