@@ -85,14 +85,15 @@ export function parseMountPorts(text: string): Partial<Record<Tag, number>> {
 
 // `conns`: the client's connections to the floating address's port 2049 (its TCP watch); a
 // mount whose port mountstats does not tell gets the one connection no other mount has.
-export async function mountPorts(c: Guest, conns: readonly { port: number }[]): Promise<Partial<Record<Tag, number>>> {
+export async function mountPorts(c: Guest, conns: readonly { port: number; st: string }[]): Promise<Partial<Record<Tag, number>>> {
   return fillPorts(parseMountPorts((await c.sh('cat /proc/self/mountstats')).out), conns);
 }
 
-export function fillPorts(known: Partial<Record<Tag, number>>, conns: readonly { port: number }[]): Partial<Record<Tag, number>> {
+// Only established connections count (the mount's first probes linger in TIME_WAIT).
+export function fillPorts(known: Partial<Record<Tag, number>>, conns: readonly { port: number; st: string }[]): Partial<Record<Tag, number>> {
   const out = { ...known };
   const missing = TAGS.filter((t) => out[t] === undefined);
-  const left = conns.map((c) => c.port).filter((p) => !Object.values(out).includes(p));
+  const left = conns.filter((c) => c.st === '01').map((c) => c.port).filter((p) => !Object.values(out).includes(p));
   if (missing.length === 1 && left.length === 1) out[missing[0]!] = left[0]!;
   return out;
 }

@@ -136,8 +136,10 @@ device nfsvip.lab.test:/export2 mounted on /mnt/v4 with fstype nfs4 statvers=1.1
     // NFSv4 as the lab's client shows it: port 0; the other connection of the TCP watch is v4's.
     const v4zero = parseMountPorts(MOUNTSTATS.replace('tcp 1017 ', 'tcp 0 '));
     expect(v4zero).toEqual({ v3: 816 });
-    expect(fillPorts(v4zero, [{ port: 816 }, { port: 773 }])).toEqual({ v3: 816, v4: 773 });
-    expect(fillPorts(v4zero, [{ port: 816 }, { port: 773 }, { port: 774 }])).toEqual({ v3: 816 });
+    expect(fillPorts(v4zero, [{ port: 816, st: '01' }, { port: 773, st: '01' }])).toEqual({ v3: 816, v4: 773 });
+    // A connection in TIME_WAIT (the mount's first probe, as the lab saw it) is not a mount's.
+    expect(fillPorts(v4zero, [{ port: 33226, st: '06' }, { port: 773, st: '01' }, { port: 816, st: '01' }])).toEqual({ v3: 816, v4: 773 });
+    expect(fillPorts(v4zero, [{ port: 816, st: '01' }, { port: 773, st: '01' }, { port: 774, st: '01' }])).toEqual({ v3: 816 });
     expect(parseMountPorts('device proc mounted on /proc with fstype proc\n')).toEqual({});
   });
 
