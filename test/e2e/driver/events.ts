@@ -24,8 +24,10 @@ export type Ev =
 
 // "executing - rsc:fs1 action:start call_id:14"
 const EXEC_RE = /\(log_execute\)\s+\S+ executing - rsc:(\S+) action:(\S+) call_id:(\d+)/;
-// "fs1 start (call 14, PID 365) exited with status 0 (execution time 12.803s after being queued 2ms)"
-const DONE_RE = /\(log_finished\)\s+\S+ (\S+) (\S+) \(call (\d+), PID \d+\) exited with status (-?\d+) \(execution time ([\d.]+)(m?s)/;
+// "fs1 start (call 14, PID 365) exited with status 0 (execution time 12.803s after being queued 2ms)";
+// a failed action has its exit reason after the status: "… exited with status 1 (Failed to
+// unmount a bind mount) (execution time 11.667s)" (the reason may hold parentheses itself).
+const DONE_RE = /\(log_finished\)\s+\S+ (\S+) (\S+) \(call (\d+), PID \d+\) exited with status (-?\d+)(?: \(.*\))? \(execution time ([\d.]+)(m?s)/;
 // "Result of monitor operation for nfsserver on node2: not running | ... rc=7"
 const RESULT_RE = /\(log_executor_event\)\s+\S+ Result of (\S+) operation for (\S+) on (\S+): ([^|]+?)\s*(?:\|(.*))?$/;
 // "Node node1 state is now lost"

@@ -23,6 +23,14 @@ describe('Pacemaker log lines', () => {
     expect(evs[5]).toMatchObject({ kind: 'done', rsc: 'fs3', action: 'start', call: 42, status: 0, execMs: 1268 });
   });
 
+  it('a failed action: its exit reason sits between the status and the execution time', () => {
+    // Lines of the lab's systemd run (upstream's nfsserver; ours in the fenced stop).
+    expect(parseLine('node2', 'Dec 06 07:52:32.657 node2 pacemaker-execd     [224] (log_finished) \tinfo: nfsserver stop (call 73, PID 6338) exited with status 1 (Failed to unmount a bind mount) (execution time 11.667s)', 7))
+      .toEqual({ t: 7, host: 'node2', kind: 'done', rsc: 'nfsserver', action: 'stop', call: 73, status: 1, execMs: 11667 });
+    expect(parseLine('node2', 'Dec 06 06:49:20.001 node2 pacemaker-execd     [167] (log_finished) \tinfo: fs1 stop (call 80, PID 901) exited with status 1 (Couldn\'t unmount /mnt/exports/export1, held by loop device /dev/loop0 (backing file /mnt/exports/export1/.lab-holder.img)) (execution time 108.2s after being queued 3ms)', 7))
+      .toMatchObject({ kind: 'done', rsc: 'fs1', action: 'stop', call: 80, status: 1, execMs: 108200 });
+  });
+
   it('controller results: a failed monitor has its rc, a cancelled one none', () => {
     expect(evs[6]).toMatchObject({ kind: 'result', rsc: 'nfsserver', action: 'monitor', node: 'node1', result: 'not running', rc: 7 });
     expect(evs[7]).toMatchObject({ kind: 'result', rsc: 'nfsserver', action: 'monitor', result: 'Cancelled', rc: -1 });
