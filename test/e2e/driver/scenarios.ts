@@ -426,6 +426,19 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     for (const t of client.TAGS) f.writes[t] = this.log.all('write', f.t0 - 5000, until, (w) => w.tag === t).map((w) => w.t);
   }
 
+  // Kills `from`'s qemu and opens the failover to `to` (crash, notickle, each soak round). Each
+  // mount's TCP port is read just before (the tickle check's; the client keeps it across failovers).
+  async killNode(scenario: string, from: 'node1' | 'node2', to: 'node1' | 'node2', mark: string): Promise<Failover> {
+    const ports = await client.mountPorts(this.g.client, this.log.last('tcp', Date.now())?.conns ?? []);
+    const t0 = this.lab.crash(from);
+    this.log.mark(mark, t0);
+    this.node(from).closeStreams();
+    const f = this.newFailover(scenario, from, to, t0, 'the kill');
+    f.killed = true;
+    f.ports = ports;
+    return f;
+  }
+
   newFailover(scenario: string, from: string, to: string, t0: number, t0Label: string): Failover {
     const f: Failover = { scenario, from, to, t0, t0Label, starts: [], stops: [], lock: {}, lastWriteBefore: {}, firstWriteAfter: {}, writes: {} };
     this.result.failovers.push(f);
@@ -481,7 +494,7 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
     // seconds away by then).
     if (f.tickle === true && ns !== undefined) {
       const late = client.TAGS.filter((t) => { const w = f.firstWriteAfter[t]; return w === undefined || w - ns > 10_000; });
-      const st = connStates(this.log.all('tcp', 0, ns).pop()?.conns, f.ports);
+      const st = connStates(this.log.last('tcp', ns)?.conns, f.ports);
       const blocking = late.filter((t) => !RECONNECTING.includes(st[t] ?? ''));
       const rst = this.log.find('rst', ns);
       const tacks = this.log.all('tack', ns, ns + 30_000);
@@ -525,16 +538,10 @@ echo versions=$(cat /proc/fs/nfsd/versions)`);
 
   // node1's qemu killed while the group runs there; the group comes up on node2.
   private async crashOnce(scenario: string, tickle: boolean): Promise<Failover> {
-    const { node1 } = this.g;
     if (this.provider === 'nfsha' && tickle) await this.waitRecorded('node1');
     await sleep(3000); // a few writes in steady state
-    const ports = await client.mountPorts(this.g.client, this.log.all('tcp', 0).pop()?.conns ?? []);
-    const t0 = this.lab.crash('node1');
-    this.log.mark('kill -9 node1 qemu', t0);
-    node1.closeStreams();
-    const f = this.newFailover(scenario, 'node1', 'node2', t0, 'the kill');
-    f.killed = true;
-    f.ports = ports;
+    const f = await this.killNode(scenario, 'node1', 'node2', 'kill -9 node1 qemu');
+    const t0 = f.t0;
     if (this.provider === 'nfsha') f.tickle = tickle;
     await this.rec.step(`${scenario === 'crash' ? 'crash' : `crash (${scenario})`} node1 → group started on node2, locks reclaimed, writes resumed`, () => this.followFailover(f));
     f.detected = this.log.find('lost', t0, (e) => e.host === 'node2' && e.node === 'node1')?.t;

@@ -67,7 +67,7 @@ export function soakSummary(failovers: Failover[], acknowledged: number, lost: n
 }
 
 export async function soak(run: Run, n: number): Promise<JsonSoak> {
-  const { rec, log, lab } = run;
+  const { rec, log } = run;
   const failovers: Failover[] = [];
   let active: Node = 'node1';
   try {
@@ -78,17 +78,12 @@ export async function soak(run: Run, n: number): Promise<JsonSoak> {
       const to: Node = from === 'node1' ? 'node2' : 'node1';
       const sc = `soak ${i}`;
       await sleep(3000); // a few writes in steady state
-      const ports = await client.mountPorts(run.g.client, log.all('tcp', 0).pop()?.conns ?? []);
-      const t0 = lab.crash(from);
-      log.mark(`${sc}/${n}: kill -9 ${from} qemu`, t0);
-      run.g[from].closeStreams();
-      const f = run.newFailover(sc, from, to, t0, 'the kill');
-      f.killed = true;
+      const f = await run.killNode(sc, from, to, `${sc}/${n}: kill -9 ${from} qemu`);
+      const t0 = f.t0;
       // Tickling is on (the seed's group, our default): the crash scenario's tickle check runs
       // after every failover. The record is the last monitor's on the node that died, or an
       // older one: the client's NFSv3 connection keeps its port across failovers.
       if (run.provider === 'nfsha') f.tickle = true;
-      f.ports = ports;
       failovers.push(f);
       await rec.step(`${sc}/${n}: crash ${from} → fenced, group started on ${to}, locks reclaimed, writes resumed`, () => run.followFailover(f));
       f.detected = log.find('lost', t0, (e) => e.host === to && e.node === from)?.t;
