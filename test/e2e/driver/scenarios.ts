@@ -272,7 +272,7 @@ export class Run {
   // Before a crash with tickling on: nfsnotify records the client's connections at its monitor
   // (every 60 s in the seed's group), so a client that mounted since the last monitor is not in
   // the record yet. Waits for a monitor that recorded the client's NFS connections.
-  private async waitRecorded(host: string): Promise<void> {
+  async waitRecorded(host: string, scenario = 'crash'): Promise<void> {
     const end = Date.now() + 100_000;
     let n = 0;
     let text = '';
@@ -282,7 +282,7 @@ export class Run {
       if (n >= 1) break;
       await sleep(3000);
     }
-    this.rec.check('crash', 'nfsnotify recorded the client\'s NFS connections before the crash (monitor)', n >= 1,
+    this.rec.check(scenario, 'nfsnotify recorded the client\'s NFS connections before the crash (monitor)', n >= 1,
       `${n} connection(s) to ${VIP}:2049 in ${RECORD}${n ? '' : `: ${text.trim().split('\n').slice(-3).join(' | ') || 'no record'}`}`);
   }
 

@@ -77,12 +77,15 @@ export async function soak(run: Run, n: number): Promise<JsonSoak> {
       const from: Node = active;
       const to: Node = from === 'node1' ? 'node2' : 'node1';
       const sc = `soak ${i}`;
+      // The first round follows the client's mount by seconds: like the crash scenario, it waits
+      // for a monitor to record the client's connections (later rounds find the last one's).
+      if (i === 1 && run.provider === 'nfsha') await run.waitRecorded(from, sc);
       await sleep(3000); // a few writes in steady state
       const f = await run.killNode(sc, from, to, `${sc}/${n}: kill -9 ${from} qemu`);
       const t0 = f.t0;
       // Tickling is on (the seed's group, our default): the crash scenario's tickle check runs
-      // after every failover. The record is the last monitor's on the node that died, or an
-      // older one: the client's NFSv3 connection keeps its port across failovers.
+      // after every failover. From the second round on the record is the last monitor's on the
+      // node that died, or an older one: the client's NFSv3 connection keeps its port.
       if (run.provider === 'nfsha') f.tickle = true;
       failovers.push(f);
       await rec.step(`${sc}/${n}: crash ${from} → fenced, group started on ${to}, locks reclaimed, writes resumed`, () => run.followFailover(f));
