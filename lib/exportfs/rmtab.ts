@@ -3,6 +3,7 @@
 
 import type { ExportfsContext } from './params.ts';
 import type { Setup } from './validate.ts';
+import { replaceFile } from '../host/replace.ts';
 
 // The rmtab lines for one exported directory (the path between colons, exactly).
 export function rmtabLinesFor(rmtab: string, dir: string): string[] {
@@ -59,10 +60,7 @@ export async function restoreRmtab(ctx: ExportfsContext, s: Setup): Promise<void
       const live = (await ctx.sys.readFileIfExists(rmtabPath)) ?? '';
       const merged = mergeRmtab(live, backup);
       if (merged !== mergeRmtab(live, '')) {
-        const tmp = `${rmtabPath}.nfsha-${String(ctx.sys.pid)}`;
-        await ctx.sys.writeFile(tmp, merged, { mode: 0o644 });
-        await ctx.sys.chmod(tmp, 0o644);
-        await ctx.sys.rename(tmp, rmtabPath);
+        await replaceFile(ctx.sys, rmtabPath, merged, { tmp: `${rmtabPath}.nfsha-${String(ctx.sys.pid)}`, mode: 0o644 });
       }
       ctx.log.debug(`Restored ${String(backup.split('\n').filter((l) => l !== '').length)} rmtab entries from ${file}.`);
     } catch (e) {

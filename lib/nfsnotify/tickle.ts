@@ -6,11 +6,11 @@
 // client answers it, this node's kernel (which has no such connection) answers with a reset, and
 // the client reconnects at once. Nothing here ever fails an action: every problem is a warning.
 
-import { dirname } from 'node:path';
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
 import { parseProcNetTcp, TCP_ESTABLISHED, tcpActivity, type TcpRow } from '../host/tcp.ts';
+import { replaceFile } from '../host/replace.ts';
 import { connectionsOf, failedIndex, formatConn, parseRecord, parseTickleState, recordFile, serializeRecord, tickleArgv, tickleInput, type Conn, type TickleState } from './tickle-record.ts';
 
 // Upstream's agents find their helpers in $HA_BIN (ocf-directories: /usr/libexec/heartbeat).
@@ -70,12 +70,8 @@ export async function recordConnections(sys: System, log: Logger, statePath: str
   }
   try {
     if (dropped > 0) log.warn(`${String(dropped)} connection(s) beyond the first ${String(conns.length)} are not recorded for tickle ACKs`);
-    const tmp = `${state.record}.new`;
-    await sys.writeFile(tmp, serializeRecord(conns, { host: sys.hostname(), time: new Date(sys.now()).toISOString() }), { flush: true });
-    await sys.rename(tmp, state.record);
-    // The next node reads it after this one crashed: the rename must be on disk, not only in
-    // the journal's next commit (a crash within ext4's 5 s commit left the old record behind).
-    await sys.syncDir(dirname(state.record));
+    // The next node reads it after this one crashed.
+    await replaceFile(sys, state.record, serializeRecord(conns, { host: sys.hostname(), time: new Date(sys.now()).toISOString() }));
     await sys.writeFile(statePath, `${JSON.stringify({ ...state, last: body, activity })}\n`);
     log.debug(`${String(conns.length)} connection(s) recorded in ${state.record}`);
   } catch (e) {

@@ -4,6 +4,7 @@
 
 import type { Logger } from '../ocf/log.ts';
 import type { System } from '../system/types.ts';
+import { replaceFile } from '../host/replace.ts';
 
 // nfs-utils reads the state file as one 32-bit integer in host byte order; an even value is
 // made odd (odd = up), and every sm-notify run adds 2.
@@ -40,11 +41,7 @@ export async function refreshState(sys: System, dir: string, owner: Owner | unde
     if (!looksLikeOld(fresh, old)) break;
   }
   if (looksLikeOld(fresh, old)) fresh = ((old ?? 0) + 0x40000000) >>> 0;
-  const tmp = `${path}.nfsha-new`;
-  await sys.writeBytes(tmp, encodeState(fresh), { mode: 0o644 });
-  if (owner !== undefined) await sys.chown(tmp, owner.uid, owner.gid);
-  await sys.rename(tmp, path);
-  await sys.syncDir(dir);
+  await replaceFile(sys, path, encodeState(fresh), { tmp: `${path}.nfsha-new`, mode: 0o644, ...(owner === undefined ? {} : { owner }) });
   return { old, fresh };
 }
 

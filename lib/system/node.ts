@@ -425,8 +425,8 @@ export class NodeSystem implements System {
     }
   }
 
-  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
-    await cbfs.writeFile(path, data, opts.mode);
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
+    await cbfs.writeFile(path, data, opts.mode, opts.flush);
   }
 
   readProcFile(path: string): string | null {

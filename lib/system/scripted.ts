@@ -393,8 +393,10 @@ export class ScriptedSystem implements System {
     return f.bytes !== undefined ? new Uint8Array(f.bytes) : new TextEncoder().encode(f.data);
   }
 
-  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+  async writeBytes(path: string, data: Uint8Array, opts: { mode?: number; flush?: boolean } = {}): Promise<void> {
     await Promise.resolve();
+    this.#ioError(path);
+    if (opts.flush === true) this.flushedWrites.push(path);
     this.file(path, Array.from(data, (b) => String.fromCharCode(b)).join(''), 'file', { bytes: new Uint8Array(data), ...(opts.mode === undefined ? {} : { mode: opts.mode }) });
   }
 

@@ -98,7 +98,8 @@ export interface System {
   localAddresses(): string[];
   // Binary files (the NSM state number is 4 raw bytes). readBytes: null when the file does not exist.
   readBytes(path: string): Promise<Uint8Array | null>;
-  writeBytes(path: string, data: Uint8Array, opts?: { mode?: number }): Promise<void>;
+  // flush: fsync before returning, as writeFile's.
+  writeBytes(path: string, data: Uint8Array, opts?: { mode?: number; flush?: boolean }): Promise<void>;
   // Cryptographically random bytes (scriptable in tests).
   randomBytes(n: number): Uint8Array;
   // Kernel pseudo-files (/proc, /sys, the nfsd filesystem) and small files on tmpfs (/run pid

@@ -151,6 +151,9 @@ describe('exportfs start', () => {
     expect((await act(sys, 'start', P)).code).toBe(OCF.SUCCESS);
     expect(sys.files.get(RMTAB)?.data).toBe('h1:/srv/a:0x00000001\nh2:/srv/a:0x00000001\nz:/other:0x00000001\n');
     expect(sys.files.get(RMTAB)?.mode).toBe(0o644);
+    // Replaced durably on the shared /var/lib/nfs: the data fsynced, then the directory.
+    expect(sys.flushedWrites).toEqual([expect.stringMatching(/^\/var\/lib\/nfs\/rmtab\.nfsha-\d+$/)]);
+    expect(sys.syncedDirs).toEqual(['/var/lib/nfs']);
   });
 
   it('warns about another export with the same fsid (the seed gives export-root and export1 fsid=1)', async () => {

@@ -35,6 +35,7 @@ describe('NSM state number', () => {
     expect(m.files.get('/s/state')?.uid).toBe(104);
     expect(m.files.has('/s/state.nfsha-new')).toBe(false);
     // Durable on the shared disk before the clients are told (the other node reads it after a crash).
+    expect(m.flushedWrites).toEqual(['/s/state.nfsha-new']);
     expect(m.syncedDirs).toEqual(['/s']);
   });
 
