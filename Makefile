@@ -30,8 +30,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Rebuilt only when a source or the installed packages changed (the bundles read nothing else:
+# esbuild's inputs are agents/, lib/ and node_modules/), not by every target that needs it.
 build: dist/nfsha
-dist/nfsha: deps $(SOURCES)
+dist/nfsha: node_modules/.installed $(SOURCES)
 	$(NODE) tools/build.mjs
 
 metadata: deps
@@ -41,7 +43,7 @@ check-metadata: deps
 	$(NODE) tools/gen-docs.ts --check
 
 man: build/man/.done
-build/man/.done: deps $(SOURCES)
+build/man/.done: node_modules/.installed $(SOURCES) tools/gen-docs.ts $(wildcard metadata/*.xml)
 	$(NODE) tools/gen-docs.ts --check --man=build/man
 	touch $@
 
