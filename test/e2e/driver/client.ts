@@ -89,11 +89,16 @@ export async function mountPorts(c: Guest, conns: readonly { port: number; st: s
   return fillPorts(parseMountPorts((await c.sh('cat /proc/self/mountstats')).out), conns);
 }
 
+// The client's ports whose connection is established ('01' in /proc/net/tcp).
+export function establishedPorts(conns: readonly { port: number; st: string }[]): number[] {
+  return conns.filter((c) => c.st === '01').map((c) => c.port);
+}
+
 // Only established connections count (the mount's first probes linger in TIME_WAIT).
 export function fillPorts(known: Partial<Record<Tag, number>>, conns: readonly { port: number; st: string }[]): Partial<Record<Tag, number>> {
   const out = { ...known };
   const missing = TAGS.filter((t) => out[t] === undefined);
-  const left = conns.filter((c) => c.st === '01').map((c) => c.port).filter((p) => !Object.values(out).includes(p));
+  const left = establishedPorts(conns).filter((p) => !Object.values(out).includes(p));
   if (missing.length === 1 && left.length === 1) out[missing[0]!] = left[0]!;
   return out;
 }

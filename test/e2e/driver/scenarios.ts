@@ -271,10 +271,9 @@ export class Run {
 
   // Before a crash with tickling on: nfsnotify records the client's connections at its monitor
   // (every 60 s in the seed's group), so a client that mounted since the last monitor is not in
-  // the record yet. Waits for a monitor that recorded the client's NFS connections.
-  // Waits until nfsnotify's record on `host` names every connection the client has established
-  // to the floating address's port 2049 (its TCP watch): a record written between the two mounts
-  // would name one of them only, and the other's tickle would not come.
+  // the record yet. Waits until the record on `host` names every connection the client has
+  // established to the floating address's port 2049 (its TCP watch): a record written between
+  // the two mounts would name one of them only, and the other's tickle would not come.
   async waitRecorded(host: string, scenario = 'crash'): Promise<void> {
     const end = Date.now() + 100_000;
     let recorded: number[] = [];
@@ -284,8 +283,7 @@ export class Run {
     while (Date.now() < end) {
       text = (await this.node(host).sh(`cat ${RECORD} 2>/dev/null`)).out;
       recorded = text.split('\n').filter((l) => l.startsWith(prefix)).map((l) => Number(l.slice(prefix.length).split(/\s/)[0]));
-      const established = (this.log.last('tcp', Date.now())?.conns ?? []).filter((c) => c.st === '01').map((c) => c.port);
-      missing = established.filter((p) => !recorded.includes(p));
+      missing = client.establishedPorts(this.log.last('tcp', Date.now())?.conns ?? []).filter((p) => !recorded.includes(p));
       if (recorded.length >= 1 && missing.length === 0) break;
       await sleep(3000);
     }
